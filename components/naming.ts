@@ -1,0 +1,34 @@
+/**
+ * One source of truth for names and labels that more than one component needs.
+ * Logical (Pulumi) names derive from the owning component's name, so a refactor is an alias, not a replacement.
+ */
+
+/** Labels every object of a cell carries (Kubernetes recommended labels). */
+export function cellLabels(cell: string): Record<string, string> {
+    return { "app.kubernetes.io/part-of": "agent-estate", "agent-estate/cell": cell, "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/** The selector labels of a workload's pods: stable for the workload's lifetime (selectors are immutable). */
+export function workloadSelector(workload: string): Record<string, string> {
+    return { "app.kubernetes.io/name": workload };
+}
+
+/** Name of the Kubernetes Secret that External Secrets delivers for a workload's environment. */
+export function workloadSecretName(workload: string): string {
+    return `${workload}-env`;
+}
+
+/** Name of the ConfigMap holding a workload's non-secret environment. */
+export function workloadConfigMapName(workload: string): string {
+    return `${workload}-config`;
+}
+
+/** In-cluster DNS name of a workload's Service. */
+export function serviceHost(workload: string, namespace: string): string {
+    return `${workload}.${namespace}.svc.cluster.local`;
+}
+
+/** The logical name of a child: `<parent>-<suffix>`, or the parent's own name for its main resource. */
+export function childName(parent: string, suffix?: string): string {
+    return suffix === undefined ? parent : `${parent}-${suffix}`;
+}

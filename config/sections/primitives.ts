@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/** An RFC 1123 DNS label: what Kubernetes requires of most names. */
+export const dnsLabel = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+        error: 'must be a DNS label: lower-case letters, digits and "-", at most 63 characters, e.g. "kaze-runtime"',
+    });
+
+/** An image repository without tag or digest. */
+export const imageRepository = z
+    .string()
+    .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+        error: 'must be an image repository without tag, e.g. "ghcr.io/speedrun-ventures"',
+    });
+
+const GIT_SHA = /^[0-9a-f]{7,40}$/;
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** True for the tags we accept as pins: a git SHA or a full semver. */
+export function isPinnedTag(tag: string): boolean {
+    return GIT_SHA.test(tag) || SEMVER.test(tag);
+}
+
+/** An image tag that pins a build: a git SHA or a semver. `latest`, empty and floating tags are refused. */
+export const imagePin = z.string().superRefine((tag, ctx) => {
+    if (tag === "") ctx.addIssue({ code: "custom", message: 'is empty; pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")' });
+    else if (tag === "latest") ctx.addIssue({ code: "custom", message: '"latest" is not allowed: it floats. Pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")' });
+    else if (!isPinnedTag(tag)) ctx.addIssue({ code: "custom", message: `"${tag}" is not a pinned tag; use a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")` });
+});
+
+/** A Kubernetes quantity such as `500m`, `1`, `512Mi`, `5Gi`. */
+export const quantity = z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .pipe(z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, { error: 'must be a Kubernetes quantity, e.g. "500m", "512Mi" or "5Gi"' }));
+
+/** A TCP port. */
+export const port = z.number().int().min(1, { error: "must be a port from 1 to 65535" }).max(65535, { error: "must be a port from 1 to 65535" });
+
+/** A Helm chart pin: exact version, no range. */
+export const chartVersion = z
+    .string()
+    .regex(SEMVER, { error: 'must be an exact chart version such as "1.16.2" (no range, no "latest")' });

@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mockOutputs } from "./mock-outputs";
+import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+
+/** The configuration a program runs with: fully qualified keys (`agent-estate:cell`) to their text. */
+export interface RuntimeConfig {
+    project: string;
+    stack: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export interface ProgramRun {
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getObject(): unknown;
+}
+
+/**
+ * Runs a Pulumi program under the SDK's own mock runtime, with the stack's configuration, and returns
+ * every resource it registered, with inputs (secrets redacted) and options. The mock "engine" answers
+ * each registration with the inputs as outputs (plus the few outputs a provider would compute, from
+ * {@link mockOutputs}), as a preview that assumes creation would succeed.
+ */
+export async function runProgram(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
+    const resources = new Map<string, PlannedResource>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const extra = mockOutputs[args.type]?.(args.name, args.inputs) ?? {};
+                return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
+            },
+            call: () => ({}),
+        },
+        rc.project,
+        rc.stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(rc.config, rc.secretKeys);
+
+    // Record what the engine would see of each registration: the mock API passes on inputs only, so
+    // wrap the mock monitor's registerResource to read parent, options and dependencies too.
+    const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        const props = redact(pulumi.runtime.deserializeProperties(req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0])) as Record<string, unknown>;
+        resources.set(urn, {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            props,
+            parent: req.getParent() || undefined,
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            dependencies: [...new Set(req.getDependenciesList())].sort(),
+            provider: req.getCustom() ? req.getProvider() || undefined : undefined,
+        });
+        return register(req, callback);
+    };
+
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>)) ?? {};
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return {
+        resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
+        outputs: redact(await resolveOutputs(outputs)) as Record<string, unknown>,
+    };
+}
+
+interface MonitorLike {
+    registerResource(req: RegisterRequest, callback: unknown): void;
+    newUrn(parent: string, type: string, name: string): string;
+}
+
+interface OutputInternals {
+    promise(): Promise<unknown>;
+    isSecret: Promise<boolean>;
+}
+
+/** Resolves stack outputs to plain values; a secret output becomes {@link SECRET_PLACEHOLDER}. */
+async function resolveOutputs(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const o = value as unknown as OutputInternals;
+        return (await o.isSecret) ? SECRET_PLACEHOLDER : resolveOutputs(await o.promise());
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveOutputs));
+    if (value === null || typeof value !== "object" || pulumi.Resource.isInstance(value)) return value;
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveOutputs(v)] as const));
+    return Object.fromEntries(entries);
+}
+
+/** Replaces every secret with {@link SECRET_PLACEHOLDER} and every resource reference with its urn. */
+export function redact(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redact);
+    if (value === null || typeof value !== "object") return value;
+    if (pulumi.Resource.isInstance(value)) return { urn: "[resource]" };
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj).sort()) {
+        if (obj[key] !== undefined) out[key] = redact(obj[key]);
+    }
+    return out;
+}

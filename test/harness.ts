@@ -1,0 +1,73 @@
+import * as path from "node:path";
+import { runProgram, RuntimeConfig } from "../plan/runtime";
+import { readStackFiles } from "../plan/stack-files";
+import { PlannedResource } from "../plan/types";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** The program itself, as `pulumi up` runs it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const program: () => Promise<Record<string, unknown>> = require("../index");
+
+/**
+ * A stack's configuration from its committed file, with keys replaced or removed for a test.
+ * `set` values are config values (objects are encoded as JSON); `secrets` are set as secure values.
+ */
+export function stackConfig(
+    stack: string,
+    change: { set?: Record<string, unknown>; secrets?: Record<string, string>; remove?: string[] } = {},
+): RuntimeConfig {
+    const rc = readStackFiles(ROOT, stack);
+    const config = { ...rc.config };
+    const secretKeys = new Set(rc.secretKeys);
+    for (const key of change.remove ?? []) {
+        delete config[`agent-estate:${key}`];
+        secretKeys.delete(`agent-estate:${key}`);
+    }
+    for (const [key, value] of Object.entries(change.set ?? {})) {
+        config[`agent-estate:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        secretKeys.delete(`agent-estate:${key}`);
+    }
+    for (const [key, value] of Object.entries(change.secrets ?? {})) {
+        config[`agent-estate:${key}`] = value;
+        secretKeys.add(`agent-estate:${key}`);
+    }
+    return { ...rc, config, secretKeys: [...secretKeys] };
+}
+
+/** The resources a stack declares, with lookups that read like a reviewer's questions. */
+export class Declared {
+    constructor(readonly resources: PlannedResource[], readonly outputs: Record<string, unknown>) {}
+
+    ofType(type: string): PlannedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The Kubernetes object of a kind (`Deployment`) and `metadata.name`; throws if absent. */
+    k8s(kind: string, name: string, namespace?: string): PlannedResource & { props: Record<string, any> } {
+        const found = this.resources.find((r) => {
+            const p = r.props as { kind?: string; metadata?: { name?: string; namespace?: string } };
+            return r.type.startsWith("kubernetes:") && p.kind === kind && p.metadata?.name === name && (namespace === undefined || p.metadata?.namespace === namespace);
+        });
+        if (!found) throw new Error(`no ${kind} named ${name}${namespace ? ` in ${namespace}` : ""} is declared`);
+        return found as PlannedResource & { props: Record<string, any> };
+    }
+
+    byUrn(urn: string): PlannedResource {
+        const found = this.resources.find((r) => r.urn === urn);
+        if (!found) throw new Error(`no resource ${urn}`);
+        return found;
+    }
+
+    /** Every Kubernetes object of a kind. */
+    kind(kind: string): Array<PlannedResource & { props: Record<string, any> }> {
+        return this.resources.filter((r) => r.type.startsWith("kubernetes:") && (r.props as { kind?: string }).kind === kind) as Array<PlannedResource & { props: Record<string, any> }>;
+    }
+}
+
+/** Runs the program for a stack under the mock runtime. */
+export async function declare(stackOrConfig: string | RuntimeConfig): Promise<Declared> {
+    const rc = typeof stackOrConfig === "string" ? stackConfig(stackOrConfig) : stackOrConfig;
+    const run = await runProgram(rc, program);
+    return new Declared(run.resources, run.outputs);
+}
