@@ -32,3 +32,19 @@ export function serviceHost(workload: string, namespace: string): string {
 export function childName(parent: string, suffix?: string): string {
     return suffix === undefined ? parent : `${parent}-${suffix}`;
 }
+
+/** A workload's ServiceAccount: named after the workload, so Vault roles and RBAC can bind exactly it. */
+export function serviceAccountName(workload: string): string {
+    return workload;
+}
+
+/** The Secret where a workload's tailscale sidecar keeps its node state; only that workload's Role may touch it. */
+export function tailscaleStateSecretName(workload: string): string {
+    return `${workload}-tailscale-state`;
+}
+
+/** The key, in a workload's env Secret, that carries its Tailscale auth key (from Vault, via External Secrets). */
+export const TAILSCALE_AUTHKEY = "TS_AUTHKEY";
+
+/** The ClusterSecretStore through which every ExternalSecret of the cell reaches Vault. */
+export const CLUSTER_SECRET_STORE = "vault";
