@@ -56,6 +56,9 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
     if (issue.code === "unrecognized_keys") {
         return issue.keys.map((k) => ({ key: qualify([...issue.path, k]), message: "is not a key this program reads; check its spelling against the README's config reference" }));
     }
+    if (issue.code === "invalid_key") {
+        return [{ key: qualify(issue.path), message: `is not a valid name: ${issue.issues.map((i) => i.message).join("; ")}` }];
+    }
     if (issue.code === "invalid_type" && issue.input === undefined) {
         return [{ key: qualify(issue.path), message: `is required (${issue.expected})` }];
     }

@@ -74,13 +74,30 @@ export async function runProgram(rc: RuntimeConfig, program: () => unknown): Pro
         return register(req, callback);
     };
 
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>)) ?? {};
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    let outputs: Record<string, unknown>;
+    try {
+        outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>)) ?? {};
+    } catch (e) {
+        // The SDK rejects the stack's own data promise with the same error and nobody awaits it; the
+        // caller gets the error here, so that second rejection is not a crash.
+        if (e !== null && typeof e === "object") reportedErrors.add(e);
+        throw e;
+    } finally {
+        // Drain this run's registrations against its own monitor before another run replaces it.
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    }
     return {
         resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
         outputs: redact(await resolveOutputs(outputs)) as Record<string, unknown>,
     };
 }
+
+/** Errors already handed to a caller of {@link runProgram}. */
+const reportedErrors = new WeakSet<object>();
+process.on("unhandledRejection", (reason) => {
+    if (reason !== null && typeof reason === "object" && reportedErrors.has(reason)) return;
+    throw reason;
+});
 
 interface MonitorLike {
     registerResource(req: RegisterRequest, callback: unknown): void;

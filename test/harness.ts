@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import indexProgram from "../index";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
 import { PlannedResource } from "../plan/types";
@@ -6,8 +7,7 @@ import { PlannedResource } from "../plan/types";
 export const ROOT = path.resolve(__dirname, "..");
 
 /** The program itself, as `pulumi up` runs it. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const program: () => Promise<Record<string, unknown>> = require("../index");
+export const program: () => Promise<Record<string, unknown>> = indexProgram;
 
 /**
  * A stack's configuration from its committed file, with keys replaced or removed for a test.

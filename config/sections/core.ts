@@ -20,7 +20,7 @@ export const kubernetesSection = z.strictObject({
     /** Path of the kubeconfig file. @default - the provider's default lookup (KUBECONFIG or ~/.kube/config) */
     kubeconfigPath: z.string().min(1).optional(),
     /** API server URL as seen from inside the cluster (Vault's Kubernetes auth calls it back). */
-    apiServer: z.url({ error: 'must be a URL such as "https://kubernetes.default.svc:443"' }).optional(),
+    apiServer: z.url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' }).optional(),
 });
 
 /** One namespace the cell creates. */

@@ -1,0 +1,53 @@
+/**
+ * `npm run plan -- <stack> [--json] [--out DIR]`: what a stack would declare, proven offline.
+ * Exit codes: 0 clean, 1 a mandatory policy violation or a schema error, 2 a configuration error.
+ */
+import * as path from "node:path";
+import { plan } from "./plan";
+import { planJson, planText, writeManifests } from "./render";
+
+const USAGE = "usage: npm run plan -- <stack> [--json] [--out DIR]";
+
+async function main(argv: string[]): Promise<number> {
+    let stack: string | undefined;
+    let json = false;
+    let out: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--json") json = true;
+        else if (arg === "--out") out = argv[++i];
+        else if (arg === "-h" || arg === "--help") {
+            process.stdout.write(`${USAGE}\n`);
+            return 0;
+        } else if (!arg.startsWith("-") && stack === undefined) stack = arg;
+        else {
+            process.stderr.write(`unexpected argument "${arg}"\n${USAGE}\n`);
+            return 2;
+        }
+    }
+    if (!stack || (out !== undefined && out === "")) {
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
+    }
+
+    const result = await plan({ stack });
+    if (result.configError) {
+        if (json) process.stdout.write(`${JSON.stringify({ stack, configError: result.configError }, null, 2)}\n`);
+        process.stderr.write(`${result.configError}\n`);
+        return result.exitCode;
+    }
+    if (out) {
+        const files = writeManifests(result, path.resolve(out));
+        if (!json) process.stdout.write(`Wrote ${files.length} manifests to ${out}\n`);
+    }
+    process.stdout.write(json ? planJson(result) : planText(result));
+    return result.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+        process.stderr.write(`plan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exit(3);
+    },
+);

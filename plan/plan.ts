@@ -1,0 +1,72 @@
+import * as path from "node:path";
+import { ConfigError } from "../config/errors";
+import { evaluatePolicies, Violation } from "../policy/harness";
+import { runProgram, RuntimeConfig } from "./runtime";
+import { readStackFiles, StackFileError } from "./stack-files";
+import { PlannedResource } from "./types";
+import { SchemaError, validateKubernetesObjects } from "./validate";
+
+export interface PlanOptions {
+    /** The project directory (holding Pulumi.yaml). @default - this repository */
+    dir?: string;
+    stack: string;
+    /** Run with this configuration instead of the stack's file (tests, benchmarks). */
+    runtimeConfig?: RuntimeConfig;
+    /** The program to run. @default - the project's index.ts */
+    program?: () => unknown;
+}
+
+export interface PlanResult {
+    stack: string;
+    /** 0 clean, 1 a mandatory violation or a schema error, 2 a configuration error. */
+    exitCode: 0 | 1 | 2;
+    /** Set when the configuration is invalid: every problem, each naming the stack and key. */
+    configError?: string;
+    environment: string;
+    resources: PlannedResource[];
+    outputs: Record<string, unknown>;
+    violations: Violation[];
+    schemaErrors: SchemaError[];
+    /** Kubernetes kinds declared for which no schema model exists (they are not validated). */
+    unvalidatedKinds: string[];
+}
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Runs a stack's program offline and checks what it declares: the policy pack and the Kubernetes schemas. */
+export async function plan(opts: PlanOptions): Promise<PlanResult> {
+    const empty = { resources: [], outputs: {}, violations: [], schemaErrors: [], unvalidatedKinds: [] };
+    let rc: RuntimeConfig;
+    try {
+        rc = opts.runtimeConfig ?? readStackFiles(opts.dir ?? PROJECT_DIR, opts.stack);
+    } catch (e) {
+        if (e instanceof StackFileError) return { ...empty, stack: opts.stack, exitCode: 2, configError: e.message, environment: "unknown" };
+        throw e;
+    }
+    const environment = environmentOf(rc);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = opts.program ?? (require(path.join(PROJECT_DIR, "index")) as () => unknown);
+
+    let run;
+    try {
+        run = await runProgram(rc, program);
+    } catch (e) {
+        if (ConfigError.isInstance(e)) return { ...empty, stack: rc.stack, exitCode: 2, configError: e.message, environment };
+        throw e;
+    }
+    const violations = evaluatePolicies(run.resources, { environment });
+    const { errors: schemaErrors, unvalidatedKinds } = validateKubernetesObjects(run.resources);
+    const failed = schemaErrors.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
+    return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidatedKinds };
+}
+
+/** The environment class of the stack, for the policies' enforcement levels: the cell's, else the stack's name. */
+function environmentOf(rc: RuntimeConfig): string {
+    try {
+        const cell = JSON.parse(rc.config[`${rc.project}:cell`] ?? "{}") as { environment?: unknown };
+        if (typeof cell.environment === "string") return cell.environment;
+    } catch {
+        /* an invalid cell section is reported by the program's own validation */
+    }
+    return rc.stack;
+}

@@ -1,0 +1,89 @@
+import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+
+/** A Kubernetes object that does not match its official schema. */
+export interface SchemaError {
+    urn: string;
+    message: string;
+}
+
+/** Packages with Kubernetes models, core first; each lays its models out as `<group>/<version>/<Kind>`. */
+const MODEL_PACKAGES = [
+    "kubernetes-models",
+    "@kubernetes-models/external-secrets",
+    "@kubernetes-models/cert-manager",
+    "@kubernetes-models/prometheus-operator",
+    "@kubernetes-models/traefik",
+];
+
+/** Pulumi's marker for a value not known until apply. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+type Model = new (data: unknown) => { validate(): void };
+const modelCache = new Map<string, Model | null>();
+
+/** The Kubernetes `apiVersion`/`kind` of a Pulumi resource, or undefined when it is not a Kubernetes object. */
+export function kubernetesObjectOf(r: PlannedResource): { apiVersion: string; kind: string } | undefined {
+    if (!r.custom || !r.type.startsWith("kubernetes:") || r.type.startsWith("kubernetes:helm.sh/")) return undefined;
+    const { apiVersion, kind } = r.props as { apiVersion?: unknown; kind?: unknown };
+    return typeof apiVersion === "string" && typeof kind === "string" ? { apiVersion, kind } : undefined;
+}
+
+function findModel(apiVersion: string, kind: string): Model | null {
+    const key = `${apiVersion}/${kind}`;
+    if (!modelCache.has(key)) {
+        const relative = `${apiVersion.includes("/") ? apiVersion : apiVersion /* core: "v1" */}/${kind}`;
+        let found: Model | null = null;
+        for (const pkg of MODEL_PACKAGES) {
+            try {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                found = (require(`${pkg}/${relative}`) as Record<string, Model>)[kind] ?? null;
+            } catch {
+                found = null;
+            }
+            if (found) break;
+        }
+        modelCache.set(key, found);
+    }
+    return modelCache.get(key) ?? null;
+}
+
+function valueAt(obj: unknown, pointer: string): unknown {
+    return pointer
+        .split("/")
+        .slice(1)
+        .reduce<unknown>((cur, part) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), obj);
+}
+
+/**
+ * Validates every Kubernetes object against the official schema of its kind. Errors at a value that
+ * is a redacted secret or unknown until apply are not the object's fault and are not reported.
+ * Returns the errors and the kinds that have no model to validate against.
+ */
+export function validateKubernetesObjects(resources: readonly PlannedResource[]): { errors: SchemaError[]; unvalidatedKinds: string[] } {
+    const errors: SchemaError[] = [];
+    const unvalidated = new Set<string>();
+    for (const r of resources) {
+        const obj = kubernetesObjectOf(r);
+        if (!obj) continue;
+        const Model = findModel(obj.apiVersion, obj.kind);
+        if (!Model) {
+            unvalidated.add(`${obj.apiVersion}/${obj.kind}`);
+            continue;
+        }
+        try {
+            new Model(structuredClone(r.props)).validate();
+        } catch (e) {
+            const details = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
+            if (!Array.isArray(details)) {
+                errors.push({ urn: r.urn, message: (e as Error).message });
+                continue;
+            }
+            for (const d of details) {
+                const at = valueAt(r.props, d.instancePath);
+                if (at === SECRET_PLACEHOLDER || at === UNKNOWN) continue;
+                errors.push({ urn: r.urn, message: `${obj.kind} ${d.instancePath || "/"}: ${d.message ?? "is invalid"}` });
+            }
+        }
+    }
+    return { errors, unvalidatedKinds: [...unvalidated].sort() };
+}

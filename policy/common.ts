@@ -1,0 +1,70 @@
+// Helpers every rule shares: reading config with its schema defaults, naming Kubernetes types,
+// and letting an unknown value stop only the decision that needs it.
+import { PolicyConfigSchema, UnknownValueError } from "@pulumi/policy";
+
+/** A Kubernetes object or any other resource input, as CrossGuard hands it over (plain JSON). */
+export type Obj = Record<string, any>;
+
+/**
+ * Runs `check` once per item. When a value is unknown at preview, CrossGuard's props proxy throws
+ * UnknownValueError; catching it per item means one unknown never hides a definite violation in
+ * another item. The first unknown is re-thrown at the end, so the engine (and the harness) reports
+ * the policy as advisory "… can't be known during preview" instead of silently passing.
+ */
+export function eachDecision<T>(items: Iterable<T>, check: (item: T) => void): void {
+    let unknown: UnknownValueError | undefined;
+    for (const item of items) {
+        try {
+            check(item);
+        } catch (e) {
+            if (!(e instanceof UnknownValueError)) throw e;
+            unknown ??= e;
+        }
+    }
+    if (unknown) throw unknown;
+}
+
+/** The policy's config with the schema's defaults filled in (the CLI does not always apply them). */
+export function configOf<T extends object>(args: { getConfig<U extends object>(): U }, schema?: PolicyConfigSchema): T {
+    const defaults: Obj = {};
+    for (const [key, prop] of Object.entries(schema?.properties ?? {})) {
+        if (prop.default !== undefined) defaults[key] = prop.default;
+    }
+    return { ...defaults, ...args.getConfig<Obj>() } as T;
+}
+
+/** `kubernetes:apps/v1:Deployment` → { group: "apps", version: "v1", kind: "Deployment" }. */
+export function k8sType(type: string): { group: string; version: string; kind: string } | undefined {
+    const m = /^kubernetes:([^/:]+)\/([^:]+):(.+)$/.exec(type);
+    return m ? { group: m[1], version: m[2], kind: m[3] } : undefined;
+}
+
+/** True for a Kubernetes type of that API group and kind, whatever its version. */
+export function isK8s(type: string, group: string, ...kinds: string[]): boolean {
+    const t = k8sType(type);
+    return t !== undefined && t.group === group && kinds.includes(t.kind);
+}
+
+/** Reads `value` as a list (absent → empty), so checks iterate without null guards. */
+export function list<T = any>(value: T[] | undefined | null): T[] {
+    return value ?? [];
+}
+
+/** A label selector (`matchLabels` / `matchExpressions`) matched against labels, Kubernetes-style. */
+export function selectorMatches(selector: Obj | undefined, labels: Obj): boolean {
+    if (!selector) return false;
+    for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+        if (labels[k] !== v) return false;
+    }
+    for (const e of list<Obj>(selector.matchExpressions)) {
+        const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+        const values = list<string>(e.values);
+        const ok =
+            e.operator === "In" ? has && values.includes(labels[e.key]) :
+            e.operator === "NotIn" ? !has || !values.includes(labels[e.key]) :
+            e.operator === "Exists" ? has :
+            e.operator === "DoesNotExist" ? !has : false;
+        if (!ok) return false;
+    }
+    return true;
+}
