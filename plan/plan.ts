@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { ConfigError } from "../config/errors";
+import projectProgram from "../index";
 import { evaluatePolicies, Violation } from "../policy/harness";
 import { runProgram, RuntimeConfig } from "./runtime";
 import { readStackFiles, StackFileError } from "./stack-files";
@@ -44,8 +45,7 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
         throw e;
     }
     const environment = environmentOf(rc);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = opts.program ?? (require(path.join(PROJECT_DIR, "index")) as () => unknown);
+    const program = opts.program ?? projectProgram;
 
     let run;
     try {

@@ -74,9 +74,13 @@ export async function runProgram(rc: RuntimeConfig, program: () => unknown): Pro
         return register(req, callback);
     };
 
-    let outputs: Record<string, unknown>;
+    // Keep the program's own return value: the stack resource hands back plain values, secretness lost.
+    let outputs: Record<string, unknown> = {};
     try {
-        outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>)) ?? {};
+        await pulumi.runtime.runInPulumiStack(async () => {
+            outputs = ((await program()) as Record<string, unknown>) ?? {};
+            return outputs;
+        });
     } catch (e) {
         // The SDK rejects the stack's own data promise with the same error and nobody awaits it; the
         // caller gets the error here, so that second rejection is not a crash.
