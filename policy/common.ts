@@ -1,6 +1,16 @@
 // Helpers every rule shares: reading config with its schema defaults, naming Kubernetes types,
 // and letting an unknown value stop only the decision that needs it.
-import { PolicyConfigSchema, UnknownValueError } from "@pulumi/policy";
+import * as crossguard from "@pulumi/policy";
+import { PolicyConfigSchema } from "@pulumi/policy";
+
+/**
+ * CrossGuard's "value unknown at preview" error and the props proxy that throws it. Both are
+ * exported at runtime by @pulumi/policy 1.21 but marked internal in its typings, so they are
+ * typed once here; the analyzer and the harness share these very objects.
+ */
+export const UnknownValueError = (crossguard as any).UnknownValueError as new (sentinel: string, path: string[]) => Error;
+export type UnknownValueError = Error;
+export const unknownCheckingProxy = (crossguard as any).unknownCheckingProxy as <T extends object>(value: T) => T;
 
 /** A Kubernetes object or any other resource input, as CrossGuard hands it over (plain JSON). */
 export type Obj = Record<string, any>;

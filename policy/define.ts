@@ -41,7 +41,7 @@ export function resourcePolicy<C extends object = Obj>(rule: RuleMeta & {
     return {
         ...meta,
         validateResource: (args, reportViolation) => {
-            if (applies(args.type)) check(args.props, m => reportViolation(`${args.name}: ${m}`), configOf<C>(args, rule.configSchema), args);
+            if (applies(args.type)) check(args.props, m => reportViolation(`${args.type.split(":").pop()} ${args.name}: ${m}`), configOf<C>(args, rule.configSchema), args);
         },
     };
 }

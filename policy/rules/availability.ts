@@ -45,6 +45,8 @@ export const workloadPdb = stackPolicy({
     description: "Every workload that can run more than one replica has a PodDisruptionBudget selecting its pods.",
     remediationSteps: "Declare a PodDisruptionBudget in the workload's namespace whose selector matches the pod template labels.",
     check: (resources, report) => eachDecision(resources.filter(isReplicated), w => {
+        // A workload in `default` is workload-namespace's finding; its PDB comes with its real namespace.
+        if (ns(w.props) === "default") return;
         if (replicaRange(w, resources).max > 1 && pdbsFor(w, resources).length === 0) report(`${w.name} can run more than one replica but no PodDisruptionBudget selects its pods`, w.urn);
     }),
 });

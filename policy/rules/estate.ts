@@ -44,12 +44,10 @@ export const statefulProtected = stackPolicy({
     name: "stateful-resources-protected",
     description: "Stateful resources (PVCs, PVs, StatefulSets with volume claims, CNPG clusters, Longhorn volumes, Vault mounts and auth backends) are protected.",
     remediationSteps: "Create the resource with { protect: true } (or retainOnDelete: true) in prod.",
-    check: (resources, report) => {
-        for (const r of resources) {
-            const kind = statefulTypes.find(t => t.matches(r));
-            if (kind && !isProtected(r)) report(`${r.name} is a ${kind.describe} without protect or retainOnDelete`, r.urn);
-        }
-    },
+    check: (resources, report) => eachDecision(resources, r => {
+        const kind = statefulTypes.find(t => t.matches(r));
+        if (kind && !isProtected(r)) report(`${r.name} is a ${kind.describe} without protect or retainOnDelete`, r.urn);
+    }),
 });
 
 export const estate = [externalSecretStore, statefulProtected];

@@ -62,7 +62,8 @@ export const defaultDeny = stackPolicy({
         });
         eachDecision(resources.filter(r => carriesPod(r.type)), w => {
             const ns = w.props.metadata?.namespace ?? "default";
-            if (!denied.has(ns)) report(`${w.name} runs in namespace ${ns}, which has no default-deny NetworkPolicy`, w.urn);
+            // A workload in `default` is workload-namespace's finding: it must move, not get a policy there.
+            if (ns !== "default" && !denied.has(ns)) report(`${w.name} runs in namespace ${ns}, which has no default-deny NetworkPolicy`, w.urn);
         });
     },
 });

@@ -23,17 +23,27 @@ const pulumiSecret = "[secret]";
 export const looksSecretName = (name: string) => secretName.test(name) && !referenceSuffix.test(name);
 export const looksSecretValue = (value: string) => value === pulumiSecret || secretValue.some(r => r.test(value));
 
-export const noPlaintextSecrets = resourcePolicy({
+export const noPlaintextSecrets = resourcePolicy<{ referenceEnvNames: string[] }>({
     name: "no-plaintext-secrets",
     description: "No credential in clear in container env values or ConfigMap data.",
     remediationSteps: "Store the value in Vault, sync it with an ExternalSecret, and reference it with env[].valueFrom.secretKeyRef or a secret volume.",
+    configSchema: {
+        properties: {
+            referenceEnvNames: {
+                type: "array", items: { type: "string" },
+                // TS_KUBE_SECRET is the *name* of the Secret where tailscaled keeps its state.
+                default: ["TS_KUBE_SECRET"],
+                description: "Env var names that hold the name of a Secret, not a secret value (their name check is skipped).",
+            },
+        },
+    },
     applies: type => carriesPod(type) || isK8s(type, "core", "ConfigMap"),
-    check: (props, report, _config, args) => {
+    check: (props, report, { referenceEnvNames }, args) => {
         const pod = podOf(args.type, props);
         if (pod) {
             eachContainer(pod, c => eachDecision(list<Obj>(c.spec.env), e => {
                 if (e.valueFrom !== undefined || e.value === undefined || e.value === "") return;
-                if (looksSecretName(e.name)) report(`${c.where} sets ${e.name} in clear; use valueFrom.secretKeyRef`);
+                if (looksSecretName(e.name) && !referenceEnvNames.includes(e.name)) report(`${c.where} sets ${e.name} in clear; use valueFrom.secretKeyRef`);
                 else if (looksSecretValue(String(e.value))) report(`${c.where} env ${e.name} holds a credential-looking value; use valueFrom.secretKeyRef`);
             }));
             return;
