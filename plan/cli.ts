@@ -44,8 +44,13 @@ async function main(argv: string[]): Promise<number> {
     return result.exitCode;
 }
 
+/** Exit once stdout has drained: `process.exit` alone would cut a large plan short when piped. */
+function exitAfterFlush(code: number): void {
+    process.stdout.write("", () => process.exit(code));
+}
+
 main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (e: unknown) => {
         process.stderr.write(`plan failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         process.exit(3);

@@ -11,7 +11,9 @@ import { planJson, writeManifests } from "../plan/render";
 import { ROOT, stackConfig } from "./harness";
 
 const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-const cli = (...args: string[]) => spawnSync(tsx, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+/** Each CLI run is a fresh process that loads the SDK and the providers: slow on a loaded 2-core machine. */
+const CLI_TIMEOUT = 180_000;
+const cli = (...args: string[]) => spawnSync(tsx, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
 
 const CANARY = "CANARY-3e1f7a-plaintext-must-never-show";
 
@@ -94,19 +96,19 @@ describe("npm run plan exit codes", () => {
         const run = cli("dev", "--frobnicate");
         expect(run.status).toBe(2);
         expect(run.stderr).toContain("usage: npm run plan -- <stack> [--json] [--out DIR]");
-    });
+    }, CLI_TIMEOUT);
 });
 
 describe("npm run plan -- <stack> --json", () => {
     let first: string;
     beforeAll(() => {
-        first = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8" });
-    });
+        first = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+    }, CLI_TIMEOUT);
 
     it("prints byte-identical output on two runs", () => {
-        const second = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8" });
+        const second = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
         expect(second).toBe(first);
-    });
+    }, CLI_TIMEOUT);
 
     it("has the documented shape", () => {
         const doc = JSON.parse(first);
@@ -158,5 +160,5 @@ describe("npm run plan -- <stack> --out DIR", () => {
         expect(run.stdout).toMatch(/Wrote \d+ manifests/);
         expect(fs.existsSync(path.join(dir, "_cluster", "namespace-kaze.yaml"))).toBe(true);
         expect(fs.readFileSync(path.join(dir, "kaze", "networkpolicy-default-deny.yaml"), "utf8")).toMatch(/kind: NetworkPolicy/);
-    });
+    }, CLI_TIMEOUT);
 });
