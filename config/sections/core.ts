@@ -43,7 +43,7 @@ export const namespacesSection = z
         });
     });
 
-/** An image pin: a repository and exactly one of tag or digest. */
+/** An image pin: a repository and a tag, a digest, or both. */
 export const imageSpec = z
     .strictObject({
         /** Full repository (`registry.k8s.io/git-sync/git-sync`). @default - `<images.registry>/<service name>` */
@@ -53,8 +53,9 @@ export const imageSpec = z
         /** A content digest, `sha256:<64 hex>`. */
         digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be "sha256:" followed by 64 hex digits' }).optional(),
     })
-    .refine((i) => (i.tag === undefined) !== (i.digest === undefined), {
-        error: 'must set exactly one of "tag" (a git SHA or semver) or "digest" (sha256:…)',
+    // Both together render as `repo:tag@digest`: the digest pins, the tag tells a reader which release (the prod policy wants both).
+    .refine((i) => i.tag !== undefined || i.digest !== undefined, {
+        error: 'must set "tag" (a git SHA or semver), "digest" (sha256:…), or both',
     });
 export type ImageSpec = z.infer<typeof imageSpec>;
 

@@ -1,0 +1,428 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector } from "../naming";
+import { hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
+import { CronWorkload } from "./cron-workload";
+import { ImageRef, imageReference } from "./image";
+import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
+import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
+import { WorkloadIdentity } from "./rbac";
+import { gitSync } from "./sidecars/git-sync";
+import { mcpProxy } from "./sidecars/mcp-proxy";
+import { tailscale } from "./sidecars/tailscale";
+
+type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+
+/** A CronJob of the workload; its name is `<workload>-<key>`. */
+export interface WorkloadCronJob {
+    schedule: string;
+    command: string[];
+    /** @default - the workload's image */
+    image?: ImageRef;
+    /** Mount the workload's workspace read-write. @default false */
+    mountWorkspace?: boolean;
+    /** @default [] */
+    secretKeys?: string[];
+    /** Destinations besides DNS. @default [] */
+    egressTo?: NetworkPeer[];
+    /** HTTPS to the internet, private ranges excluded. @default false */
+    externalHttps?: boolean;
+    /** @default 600 */
+    activeDeadlineSeconds?: number;
+    /** @default - sidecar-sized */
+    resources?: Resources;
+}
+
+export interface AgentWorkloadArgs {
+    /** The workload's name: `metadata.name` of its objects and its pods' `app.kubernetes.io/name`. */
+    name: string;
+    namespace: string;
+    /** Labels every object carries (the cell labels). @default {} */
+    labels?: Record<string, string>;
+    image: ImageRef;
+    /** The port the main container listens on, also the Service port. */
+    port: number;
+    /** @default "Deployment" */
+    kind?: "Deployment" | "StatefulSet";
+    /** Replica count when not autoscaled. @default 1 */
+    replicas?: number;
+    /** When set, an HPA owns the replica count and the Deployment leaves `replicas` unset. @default - fixed `replicas` */
+    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
+    resources: Resources;
+    /** @default - the image's entrypoint */
+    command?: string[];
+    /** @default - the image's */
+    args?: string[];
+    /** Plaintext environment, delivered through the workload's ConfigMap. @default {} */
+    env?: Record<string, string>;
+    /** Whether the env Secret `workloadSecretName(name)` exists (External Secrets delivers it from Vault). @default false */
+    secretEnv?: boolean;
+    /** Keys of the env Secret the main container receives, each by name. @default [] */
+    secretKeys?: string[];
+    /** @default { liveness: "/health", readiness: "/ready" } (the startup probe uses the liveness path) */
+    probes?: { liveness?: string; readiness?: string };
+    /** @default 30 */
+    terminationGracePeriodSeconds?: number;
+    /** A fixed NodePort (an F5 VIP fronts the Service). @default - ClusterIP */
+    nodePort?: number;
+    /** Where Prometheus scrapes; `scrapedBy` opens the metrics port to it. @default - no metrics */
+    metrics?: { path: string; port: number; scrapedBy?: NetworkPeer };
+    /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
+    serviceMonitor?: boolean;
+    /** OTLP endpoint, as OTEL_EXPORTER_OTLP_ENDPOINT. @default - none */
+    otlpEndpoint?: string;
+    /** Peers allowed in, on the ports each names. @default [] - nothing */
+    ingressFrom?: NetworkPeer[];
+    /** Peers the workload may reach besides DNS. @default [] */
+    egressTo?: NetworkPeer[];
+    /** HTTPS (443) to the internet, private ranges excluded. @default false */
+    externalHttps?: boolean;
+    /** Role rules the main container needs; any rule mounts the API token into the pod. @default [] - no API access */
+    apiAccess?: k8s.types.input.rbac.v1.PolicyRule[];
+    /** A PVC for the workload (per pod for a StatefulSet). @default - none */
+    workspace?: { size: string; mountPath?: string; storageClassName?: string; accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod" };
+    /** Existing PVCs mounted read-only. @default [] */
+    sharedVolumes?: Array<{ claimName: string; mountPath: string }>;
+    /** git-sync init container and sidecar. @default - none */
+    gitSync?: { repo: string; image: ImageRef; ref?: string; period?: number; mountPath?: string; tokenKey?: string };
+    /** tailscale sidecar; its auth key is key `TAILSCALE_AUTHKEY` of the env Secret. @default - none */
+    tailscale?: { image: ImageRef; hostname?: string; tags?: string[] };
+    /** MCP proxy sidecars, on localhost. @default [] */
+    mcpProxies?: Array<{ name: string; image: ImageRef; port: number; transport?: "sse" | "streamable-http"; env?: Record<string, string>; secretKeys?: string[]; args?: string[]; resources?: Resources }>;
+    /** CronJobs by name. @default {} */
+    cronJobs?: Record<string, WorkloadCronJob>;
+    /** Protect and retain the workspace PVC (prod). @default false */
+    protectState?: boolean;
+    /** How strictly pods spread over nodes. @default "ScheduleAnyway" - a one-node dev cluster still schedules */
+    spread?: "ScheduleAnyway" | "DoNotSchedule";
+}
+
+const WORKSPACE_VOLUME = "workspace";
+
+/**
+ * An agent service with everything production needs, each piece overridable through its args:
+ * Deployment (or StatefulSet), Service, ServiceAccount, Role, ConfigMap, NetworkPolicy derived from
+ * its peers, HPA and PDB when it can run more than one pod, ServiceMonitor, workspace PVC, CronJobs,
+ * and composable sidecars (git-sync, tailscale, MCP proxies). Every container, init containers and
+ * sidecars included, runs with the restricted security context and a read-only root filesystem.
+ */
+export class AgentWorkload extends pulumi.ComponentResource {
+    /** The Service fronting the pods (NodePort when an F5 VIP fronts it). */
+    readonly service: k8s.core.v1.Service;
+    readonly deployment?: k8s.apps.v1.Deployment;
+    readonly statefulSet?: k8s.apps.v1.StatefulSet;
+    readonly identity: WorkloadIdentity;
+    readonly configMap?: k8s.core.v1.ConfigMap;
+    readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
+    readonly hpa?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    readonly pdb?: k8s.policy.v1.PodDisruptionBudget;
+    readonly workspace?: k8s.core.v1.PersistentVolumeClaim;
+    readonly serviceMonitor?: k8s.apiextensions.CustomResource;
+    readonly cronJobs: Readonly<Record<string, CronWorkload>>;
+    /** The pods' selector labels, for peers that open a path to this workload. */
+    readonly selector: Record<string, string>;
+    /** The workload's namespace and service port, known at declaration time. */
+    readonly namespace: string;
+    readonly port: number;
+
+    constructor(name: string, args: AgentWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-estate:workloads:AgentWorkload", name, {}, opts);
+        const w = args.name;
+        const ns = args.namespace;
+        const kind = args.kind ?? "Deployment";
+        const selector = workloadSelector(w);
+        const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": "agent" };
+        const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
+        const secretName = args.secretEnv ? workloadSecretName(w) : undefined;
+        this.selector = selector;
+        this.namespace = ns;
+        this.port = args.port;
+
+        // Sidecars as composable pieces.
+        const pieces: PodPiece[] = [];
+        if (args.gitSync) {
+            const g = args.gitSync;
+            if (g.tokenKey && !secretName) throw new Error(`${w}: git-sync reads ${g.tokenKey} from the env Secret, but the workload has none (no Vault path)`);
+            pieces.push(gitSync({ repo: g.repo, image: imageReference(g.image), ref: g.ref, period: g.period, mountPath: g.mountPath, token: g.tokenKey && secretName ? { secretName, key: g.tokenKey } : undefined }));
+        }
+        for (const m of args.mcpProxies ?? []) {
+            pieces.push(mcpProxy({ ...m, image: imageReference(m.image), secretName }));
+        }
+        if (args.tailscale) {
+            if (!secretName) throw new Error(`${w}: the tailscale sidecar reads its auth key from the env Secret, but the workload has none; give it a Vault path with ${TAILSCALE_AUTHKEY}`);
+            pieces.push(
+                tailscale({
+                    image: imageReference(args.tailscale.image),
+                    hostname: args.tailscale.hostname ?? w,
+                    tags: args.tailscale.tags,
+                    authKeySecret: secretName,
+                    authKeyKey: TAILSCALE_AUTHKEY,
+                    stateSecret: tailscaleStateSecretName(w),
+                }),
+            );
+        }
+        const secretKeys = args.secretKeys ?? [];
+        if (secretKeys.length > 0 && !secretName) throw new Error(`${w}: reads ${secretKeys.join(", ")} from the env Secret, but the workload has none (no Vault path)`);
+
+        // Identity: the main container only gets an API token when it declares API access itself.
+        const mainNeedsApi = (args.apiAccess ?? []).length > 0;
+        this.identity = new WorkloadIdentity(
+            childName(name, "identity"),
+            { serviceAccountName: serviceAccountName(w), namespace: ns, labels, rules: [...(args.apiAccess ?? []), ...pieces.flatMap((p) => p.rules ?? [])] },
+            { parent: this },
+        );
+
+        // Plaintext environment in a ConfigMap; its hash rolls the pods when it changes.
+        const envData: Record<string, string> = { ...args.env };
+        if (args.otlpEndpoint) {
+            envData.OTEL_EXPORTER_OTLP_ENDPOINT = args.otlpEndpoint;
+            envData.OTEL_SERVICE_NAME = w;
+        }
+        const configMapName = Object.keys(envData).length > 0 ? workloadConfigMapName(w) : undefined;
+        if (configMapName) {
+            this.configMap = new k8s.core.v1.ConfigMap(childName(name, "config"), { metadata: meta(configMapName), data: envData }, { parent: this });
+        }
+        const checksum = createHash("sha256").update(JSON.stringify(Object.entries(envData).sort())).digest("hex").slice(0, 16);
+
+        // Volumes.
+        const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume(), ...pieces.flatMap((p) => p.volumes ?? [])];
+        const mainMounts: k8s.types.input.core.v1.VolumeMount[] = [...pieces.flatMap((p) => p.mainMounts ?? [])];
+        const workspaceClaim = childName(w, "workspace");
+        const ws = args.workspace;
+        const wsPath = ws?.mountPath ?? "/workspace";
+        const pvcSpec = ws && {
+            accessModes: [ws.accessMode ?? "ReadWriteOnce"],
+            storageClassName: ws.storageClassName,
+            resources: { requests: { storage: ws.size } },
+        };
+        const stateOpts = args.protectState ? { protect: true, retainOnDelete: true } : {};
+        if (ws && pvcSpec) {
+            mainMounts.push({ name: WORKSPACE_VOLUME, mountPath: wsPath });
+            if (kind === "Deployment") {
+                this.workspace = new k8s.core.v1.PersistentVolumeClaim(childName(name, "workspace"), { metadata: meta(workspaceClaim), spec: pvcSpec }, { parent: this, ...stateOpts });
+                volumes.push({ name: WORKSPACE_VOLUME, persistentVolumeClaim: { claimName: workspaceClaim } });
+            }
+        }
+        (args.sharedVolumes ?? []).forEach((v, i) => {
+            volumes.push({ name: `shared-${i}`, persistentVolumeClaim: { claimName: v.claimName, readOnly: true } });
+            mainMounts.push({ name: `shared-${i}`, mountPath: v.mountPath, readOnly: true });
+        });
+        if (mainNeedsApi) mainMounts.push({ name: "kube-api-access", mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true });
+
+        // The main container.
+        const metricsOwnPort = args.metrics !== undefined && args.metrics.port !== args.port;
+        const probes = { liveness: args.probes?.liveness ?? "/health", readiness: args.probes?.readiness ?? "/ready" };
+        const main = hardenedContainer({
+            name: w,
+            image: imageReference(args.image),
+            command: args.command,
+            args: args.args,
+            envFrom: configMapName ? [{ configMapRef: { name: configMapName } }] : undefined,
+            env: secretKeys.map((k) => secretEnv(k, secretName as string)),
+            ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
+            resources: args.resources,
+            volumeMounts: mainMounts,
+            // A slow first start is given 150 s before liveness takes over.
+            startupProbe: { httpGet: { path: probes.liveness, port: "http" }, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3 },
+            livenessProbe: { httpGet: { path: probes.liveness, port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
+            readinessProbe: { httpGet: { path: probes.readiness, port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
+        });
+        if (mainNeedsApi) volumes.push({ name: "kube-api-access", projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3607 } }, { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } }, { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } }] } });
+
+        const replicasCanExceedOne = args.autoscaling ? args.autoscaling.maxReplicas > 1 : (args.replicas ?? 1) > 1;
+        const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
+            metadata: { labels, annotations: configMapName ? { "agent-estate/config-checksum": checksum } : undefined },
+            spec: {
+                serviceAccountName: serviceAccountName(w),
+                // The ServiceAccount never automounts; the main container gets a projected token only with apiAccess.
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
+                securityContext: restrictedPodSecurityContext(),
+                terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
+                topologySpreadConstraints: [
+                    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: args.spread ?? "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                ],
+                initContainers: pieces.flatMap((p) => p.initContainers ?? []),
+                containers: [main, ...pieces.flatMap((p) => p.containers ?? [])],
+                volumes,
+            },
+        };
+        // When an HPA owns the count, `replicas` stays unset so server-side apply and the autoscaler never fight.
+        const replicas = args.autoscaling ? undefined : (args.replicas ?? 1);
+        // What the caller made this workload depend on (its ExternalSecret, a database) must exist before any
+        // pod starts: a component's own dependsOn does not reach its children, so it is forwarded.
+        const upstream = ([] as pulumi.Input<pulumi.Resource>[]).concat((opts?.dependsOn ?? []) as pulumi.Input<pulumi.Resource>[]);
+        const dependsOn: pulumi.Input<pulumi.Resource>[] = [...upstream, this.identity, ...(this.configMap ? [this.configMap] : [])];
+
+        this.service = new k8s.core.v1.Service(
+            childName(name, "service"),
+            {
+                metadata: meta(w),
+                spec: {
+                    type: args.nodePort !== undefined ? "NodePort" : "ClusterIP",
+                    selector,
+                    ports: [
+                        { name: "http", port: args.port, targetPort: "http", protocol: "TCP", nodePort: args.nodePort },
+                        ...(metricsOwnPort ? [{ name: "metrics", port: args.metrics!.port, targetPort: "metrics", protocol: "TCP" }] : []),
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        const workloadRef = { apiVersion: "apps/v1", kind, name: w };
+        if (kind === "Deployment") {
+            this.deployment = new k8s.apps.v1.Deployment(
+                childName(name),
+                {
+                    metadata: meta(w),
+                    spec: {
+                        replicas,
+                        revisionHistoryLimit: 5,
+                        selector: { matchLabels: selector },
+                        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+                        template: podTemplate,
+                    },
+                },
+                { parent: this, dependsOn: this.workspace ? [...dependsOn, this.workspace] : dependsOn },
+            );
+        } else {
+            const headless = new k8s.core.v1.Service(
+                childName(name, "headless"),
+                { metadata: meta(childName(w, "headless")), spec: { clusterIP: "None", selector, ports: [{ name: "http", port: args.port, targetPort: "http" }] } },
+                { parent: this },
+            );
+            this.statefulSet = new k8s.apps.v1.StatefulSet(
+                childName(name),
+                {
+                    metadata: meta(w),
+                    spec: {
+                        replicas,
+                        serviceName: childName(w, "headless"),
+                        revisionHistoryLimit: 5,
+                        selector: { matchLabels: selector },
+                        updateStrategy: { type: "RollingUpdate" },
+                        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                        template: podTemplate,
+                        volumeClaimTemplates: pvcSpec ? [{ metadata: { name: WORKSPACE_VOLUME, labels }, spec: pvcSpec }] : undefined,
+                    },
+                },
+                { parent: this, dependsOn: [...dependsOn, headless], ...stateOpts },
+            );
+        }
+
+        if (args.autoscaling) {
+            const a = args.autoscaling;
+            this.hpa = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                childName(name, "hpa"),
+                {
+                    metadata: meta(w),
+                    spec: {
+                        scaleTargetRef: workloadRef,
+                        minReplicas: a.minReplicas,
+                        maxReplicas: a.maxReplicas,
+                        metrics: [
+                            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.cpuUtilization ?? 70 } } },
+                            { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.memoryUtilization ?? 80 } } },
+                        ],
+                        behavior: {
+                            // Up fast (double, or +2 pods, per 30 s); down slowly after 5 min of calm, half per minute at most.
+                            scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 30 }, { type: "Pods", value: 2, periodSeconds: 30 }] },
+                            scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
+                        },
+                    },
+                },
+                { parent: this, dependsOn: this.deployment ?? this.statefulSet },
+            );
+        }
+
+        if (replicasCanExceedOne) {
+            // minAvailable stays below the floor of replicas so a drain can always evict one pod.
+            const floor = args.autoscaling ? args.autoscaling.minReplicas : (args.replicas ?? 1);
+            this.pdb = new k8s.policy.v1.PodDisruptionBudget(
+                childName(name, "pdb"),
+                {
+                    metadata: meta(w),
+                    spec: {
+                        selector: { matchLabels: selector },
+                        ...(floor >= 2 ? { minAvailable: floor - 1 } : { maxUnavailable: 1 }),
+                        unhealthyPodEvictionPolicy: "AlwaysAllow",
+                    },
+                },
+                { parent: this },
+            );
+        }
+
+        // NetworkPolicy derived from peers; sidecars add what they need (git-sync and tailscale reach the internet).
+        const egress: NetworkPeer[] = [...(args.egressTo ?? []), ...pieces.flatMap((p) => p.egress ?? [])];
+        if (args.externalHttps) egress.push(internet([{ port: 443 }]));
+        const ingress: NetworkPeer[] = [...(args.ingressFrom ?? [])];
+        if (args.metrics?.scrapedBy) ingress.push({ ...args.metrics.scrapedBy, ports: [{ port: args.metrics.port }] });
+        this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+            childName(name, "netpol"),
+            { metadata: meta(w), spec: networkPolicySpec({ podSelector: selector, ingressFrom: ingress, egressTo: dedupe(egress) }) },
+            { parent: this },
+        );
+
+        if (args.metrics && args.serviceMonitor) {
+            this.serviceMonitor = new k8s.apiextensions.CustomResource(
+                childName(name, "servicemonitor"),
+                {
+                    apiVersion: "monitoring.coreos.com/v1",
+                    kind: "ServiceMonitor",
+                    metadata: meta(w),
+                    spec: {
+                        selector: { matchLabels: selector },
+                        namespaceSelector: { matchNames: [ns] },
+                        endpoints: [{ port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: "30s", scrapeTimeout: "10s" }],
+                    },
+                },
+                { parent: this, dependsOn: [this.service] },
+            );
+        }
+
+        const cronJobs: Record<string, CronWorkload> = {};
+        for (const [job, c] of Object.entries(args.cronJobs ?? {})) {
+            const jobKeys = c.secretKeys ?? [];
+            if (jobKeys.length > 0 && !secretName) throw new Error(`${w}: CronJob ${job} reads ${jobKeys.join(", ")} from the env Secret, but the workload has none`);
+            if (c.mountWorkspace && !this.workspace) throw new Error(`${w}: CronJob ${job} mounts the workspace, but the workload has no shared workspace PVC`);
+            const rwo = (ws?.accessMode ?? "ReadWriteOnce") !== "ReadWriteMany";
+            cronJobs[job] = new CronWorkload(
+                childName(name, job),
+                {
+                    name: childName(w, job),
+                    namespace: ns,
+                    labels: { ...args.labels },
+                    image: imageReference(c.image ?? args.image),
+                    schedule: c.schedule,
+                    command: c.command,
+                    serviceAccountName: serviceAccountName(w),
+                    resources: c.resources,
+                    configMapName,
+                    secretKeys: jobKeys,
+                    secretName,
+                    volume: c.mountWorkspace ? { claimName: workspaceClaim, mountPath: wsPath } : undefined,
+                    colocateWith: c.mountWorkspace && rwo ? selector : undefined,
+                    egressTo: dedupe([...(c.egressTo ?? []), ...(c.externalHttps ? [internet([{ port: 443 }])] : [])]),
+                    activeDeadlineSeconds: c.activeDeadlineSeconds,
+                },
+                { parent: this, dependsOn: [...upstream, this.identity, ...(this.workspace ? [this.workspace] : [])] },
+            );
+        }
+        this.cronJobs = cronJobs;
+
+        this.registerOutputs({ name: w, namespace: ns, service: this.service.metadata.name });
+    }
+}
+
+/** Peers listed twice (a sidecar and the config both open HTTPS) become one rule. */
+function dedupe(peers: NetworkPeer[]): NetworkPeer[] {
+    const seen = new Set<string>();
+    return peers.filter((p) => {
+        const key = JSON.stringify(p);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+}

@@ -1,0 +1,118 @@
+import type { ImagesConfig } from "../../config/sections/core";
+import type { PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
+import { serviceHost, workloadSelector } from "../naming";
+import type { AgentWorkloadArgs } from "./agent-workload";
+import type { ImageRef } from "./image";
+import type { NetworkPeer } from "./network-policy";
+
+/** What the Cell knows beyond the workloads section. */
+export interface WorkloadContext {
+    images: ImagesConfig;
+    /** Labels every object carries. */
+    labels: Record<string, string>;
+    /** Protect and retain stateful resources (prod). */
+    protectState: boolean;
+    /** Whether workload `w` has an env Secret (a Vault path the secrets area turns into an ExternalSecret). */
+    hasSecretEnv: (workload: string) => boolean;
+    /** The Prometheus operator is installed: declare ServiceMonitors. @default false */
+    serviceMonitors?: boolean;
+    /** Prometheus' pods, let in on each workload's metrics port. @default - none */
+    prometheus?: { namespace: string; podSelector: Record<string, string> };
+    /** OTLP endpoint for every workload. @default - none */
+    otlpEndpoint?: string;
+}
+
+/** An image pin by name: `<registry>/<name>` unless the pin names its own repository. */
+export function resolveImage(images: ImagesConfig, name: string): ImageRef {
+    const pin = images.pins[name];
+    if (pin === undefined) throw new Error(`image "${name}" has no pin in agent-estate:images.pins`);
+    return { repository: pin.repository ?? `${images.registry}/${name}`, tag: pin.tag, digest: pin.digest };
+}
+
+/** `kaze-gateway` → `KAZE_GATEWAY_URL`: the variable through which a workload finds a peer it talks to. */
+export function peerUrlVariable(workload: string): string {
+    return `${workload.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/**
+ * Maps the workloads section to the args of one {@link AgentWorkload} each. Peers named by workload
+ * are resolved to their namespace, selector and service port, and every egress path is mirrored as
+ * ingress on the target: a path is declared once, on the side that opens the connection.
+ */
+export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, ctx: WorkloadContext): Record<string, AgentWorkloadArgs> {
+    const resolve = (p: PeerSpec, defaultPort: number): NetworkPeer => {
+        if ("workload" in p) {
+            const target = workloads[p.workload];
+            if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
+            return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [defaultPort]).map((port) => ({ port })) };
+        }
+        if ("cidr" in p) return { cidr: p.cidr, ports: p.ports.map((port) => ({ port })) };
+        return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
+    };
+
+    // Ingress mirrored from every egress that names a workload (its pods, or a CronJob's pods).
+    const mirrored: Record<string, NetworkPeer[]> = Object.fromEntries(Object.keys(workloads).map((n) => [n, []]));
+    for (const [source, w] of Object.entries(workloads)) {
+        const mirror = (list: PeerSpec[], podSelector: Record<string, string>) => {
+            for (const p of list) {
+                if (!("workload" in p) || !(p.workload in workloads)) continue;
+                const target = workloads[p.workload];
+                mirrored[p.workload].push({ namespace: w.namespace, podSelector, ports: (p.ports ?? [target.port]).map((port) => ({ port })) });
+            }
+        };
+        mirror(w.network.egressTo, workloadSelector(source));
+        for (const job of Object.keys(w.cronJobs)) mirror(w.cronJobs[job].egressTo, workloadSelector(`${source}-${job}`));
+    }
+
+    return Object.fromEntries(
+        Object.entries(workloads).map(([name, w]) => {
+            const peerUrls = Object.fromEntries(
+                w.network.egressTo.flatMap((p) => ("workload" in p && p.workload in workloads ? [[peerUrlVariable(p.workload), `http://${serviceHost(p.workload, workloads[p.workload].namespace)}:${workloads[p.workload].port}`]] : [])),
+            );
+            const args: AgentWorkloadArgs = {
+                name,
+                namespace: w.namespace,
+                labels: ctx.labels,
+                image: resolveImage(ctx.images, w.image),
+                port: w.port,
+                kind: w.kind,
+                replicas: w.replicas,
+                autoscaling: w.autoscaling,
+                resources: w.resources,
+                command: w.command,
+                args: w.args,
+                // Explicit env wins over the derived peer URLs.
+                env: { ...peerUrls, ...w.env },
+                secretEnv: ctx.hasSecretEnv(name),
+                secretKeys: w.secretKeys,
+                probes: w.probes,
+                terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
+                nodePort: w.nodePort,
+                metrics: w.metrics && { ...w.metrics, scrapedBy: ctx.prometheus && { ...ctx.prometheus, ports: [] } },
+                serviceMonitor: ctx.serviceMonitors ?? false,
+                otlpEndpoint: ctx.otlpEndpoint,
+                ingressFrom: [...w.network.ingressFrom.map((p) => resolve(p, w.port)), ...mirrored[name]],
+                egressTo: w.network.egressTo.map((p) => resolve(p, "workload" in p ? (workloads[p.workload]?.port ?? w.port) : w.port)),
+                externalHttps: w.network.externalHttps,
+                apiAccess: w.apiAccess,
+                workspace: w.workspace,
+                sharedVolumes: w.sharedVolumes,
+                gitSync: w.sidecars.gitSync && { ...w.sidecars.gitSync, image: resolveImage(ctx.images, w.sidecars.gitSync.image) },
+                tailscale: w.sidecars.tailscale && { ...w.sidecars.tailscale, image: resolveImage(ctx.images, w.sidecars.tailscale.image) },
+                mcpProxies: Object.entries(w.sidecars.mcpProxies).map(([proxy, m]) => ({ ...m, name: proxy, image: resolveImage(ctx.images, m.image) })),
+                cronJobs: Object.fromEntries(
+                    Object.entries(w.cronJobs).map(([job, c]) => [
+                        job,
+                        {
+                            ...c,
+                            image: c.image === undefined ? undefined : resolveImage(ctx.images, c.image),
+                            egressTo: c.egressTo.map((p) => resolve(p, "workload" in p ? (workloads[p.workload]?.port ?? w.port) : w.port)),
+                        },
+                    ]),
+                ),
+                protectState: ctx.protectState,
+            };
+            return [name, args];
+        }),
+    );
+}

@@ -1,0 +1,66 @@
+import { SIDECAR_HEALTH_PORTS } from "../../../config/sections/workloads";
+import { hardenedContainer, secretEnv } from "../container";
+import { internet } from "../network-policy";
+import { PodPiece, SERVICE_ACCOUNT_MOUNT, apiTokenVolume } from "../pod-piece";
+
+export interface TailscaleArgs {
+    /** A pinned tailscale image reference. */
+    image: string;
+    /** Tailnet hostname. */
+    hostname: string;
+    /** The workload's env Secret, delivered by External Secrets from Vault. */
+    authKeySecret: string;
+    /** The key in that Secret holding the auth key. */
+    authKeyKey: string;
+    /** The Secret where tailscale keeps its node state; the Role grants get/update/patch on it alone. */
+    stateSecret: string;
+    /** ACL tags the node advertises. @default [] */
+    tags?: string[];
+}
+
+export const TAILSCALE_TOKEN_VOLUME = "tailscale-api-token";
+
+/**
+ * The tailscale sidecar in userspace networking (no NET_ADMIN, no /dev/net/tun, so it passes the
+ * restricted profile). Node state lives in a Kubernetes Secret, so the sidecar gets a projected API
+ * token of its own; the main container keeps automount off.
+ */
+export function tailscale(a: TailscaleArgs): PodPiece {
+    const health = SIDECAR_HEALTH_PORTS.tailscale;
+    const extraArgs = a.tags && a.tags.length > 0 ? [{ name: "TS_EXTRA_ARGS", value: `--advertise-tags=${a.tags.join(",")}` }] : [];
+    return {
+        containers: [
+            hardenedContainer({
+                name: "tailscale",
+                image: a.image,
+                env: [
+                    { name: "TS_USERSPACE", value: "true" },
+                    { name: "TS_KUBE_SECRET", value: a.stateSecret },
+                    { name: "TS_HOSTNAME", value: a.hostname },
+                    { name: "TS_SOCKET", value: "/tmp/tailscaled.sock" },
+                    { name: "TS_AUTH_ONCE", value: "true" },
+                    secretEnv("TS_AUTHKEY", a.authKeySecret, a.authKeyKey),
+                    // /healthz answers 200 once the node is connected to the tailnet.
+                    { name: "TS_ENABLE_HEALTH_CHECK", value: "true" },
+                    { name: "TS_LOCAL_ADDR_PORT", value: `[::]:${health}` },
+                    ...extraArgs,
+                ],
+                ports: [{ name: "ts-health", containerPort: health, protocol: "TCP" }],
+                livenessProbe: { httpGet: { path: "/healthz", port: health }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 3 },
+                readinessProbe: { httpGet: { path: "/healthz", port: health }, periodSeconds: 10 },
+                volumeMounts: [{ name: TAILSCALE_TOKEN_VOLUME, mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true }],
+            }),
+        ],
+        volumes: [apiTokenVolume(TAILSCALE_TOKEN_VOLUME)],
+        // Control plane and DERP relays over HTTPS; STUN and direct WireGuard over UDP.
+        egress: [internet([{ port: 443 }, { port: 3478, protocol: "UDP" }, { port: 41641, protocol: "UDP" }])],
+        needsApiServer: true,
+        rules: [
+            { apiGroups: [""], resources: ["secrets"], resourceNames: [a.stateSecret], verbs: ["get", "update", "patch"] },
+            // `create` cannot be narrowed by resourceNames (the object has no name until it exists):
+            // this is the one unnamed grant, needed for the first start before the state Secret exists.
+            { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+        ],
+        secretKeys: [a.authKeyKey],
+    };
+}
