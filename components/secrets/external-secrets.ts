@@ -1,0 +1,103 @@
+import type { IClusterSecretStore } from "@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore";
+import type { IExternalSecret } from "@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_SECRET_STORE, childName, workloadSecretName } from "../naming";
+
+const API_VERSION = "external-secrets.io/v1beta1";
+
+/** A workload whose env Secret External Secrets delivers. */
+export interface ExternalSecretServiceArgs {
+    /** The workload's name; its ExternalSecret has the same name, its target Secret `workloadSecretName(name)`. */
+    name: string;
+    namespace: string;
+    /** Keys read from `<kvMount>/<name>`, written out of band. */
+    keys: string[];
+    /** Keys read from `<kvMount>/<name>/<managedSubpath>`, written by Pulumi. @default [] */
+    managedKeys?: string[];
+}
+
+export interface ExternalSecretsArgs {
+    /** URL of the Vault server as the operator reaches it. */
+    vaultServer: string;
+    /** Vault Enterprise namespace. @default - the root namespace */
+    vaultNamespace?: string;
+    /** Path of the KV v2 mount. */
+    kvMount: string;
+    /** Sub-path of a workload's path that Pulumi writes. */
+    managedSubpath: string;
+    /** Path of the Kubernetes auth method and the role the store logs in with. */
+    auth: { path: string; role: string };
+    /** The workloads to deliver a Secret for. */
+    services: ExternalSecretServiceArgs[];
+    /** Labels of the namespaces whose ExternalSecrets may use the store: the cell's (workloads' and add-ons'). */
+    namespaceLabels: Record<string, string>;
+    /** How often the operator re-reads Vault. @default "1m" - a rotation reaches pods within a minute */
+    refreshInterval?: string;
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+    /** The External Secrets Operator (its Helm release): the store waits for its CRDs and webhook. @default - none, the operator is installed out of band */
+    operator?: pulumi.Resource;
+    /** What must exist in Vault before the store logs in (the role, its policies). @default [] */
+    vaultDependencies?: pulumi.Resource[];
+    /** What must exist before each ExternalSecret, e.g. its namespace, by workload name. @default {} */
+    serviceDependencies?: Record<string, pulumi.Resource[]>;
+}
+
+/**
+ * The ClusterSecretStore through which the cell reaches Vault with Kubernetes auth, and one ExternalSecret
+ * per workload mapping each key of its env Secret from its Vault path. Order: operator → store →
+ * ExternalSecrets; the Cell makes each workload depend on its ExternalSecret.
+ */
+export class ExternalSecrets extends pulumi.ComponentResource {
+    readonly store: k8s.apiextensions.CustomResource;
+    /** The ExternalSecret of each workload, by workload name. */
+    readonly externalSecrets: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+
+    constructor(name: string, args: ExternalSecretsArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:secrets:ExternalSecrets", name, {}, opts);
+        const labels = args.labels ?? {};
+
+        const storeSpec: IClusterSecretStore["spec"] = {
+            // Only the cell's namespaces may use the store: another tenant's ExternalSecret cannot read the cell's paths.
+            conditions: [{ namespaceSelector: { matchLabels: args.namespaceLabels } }],
+            provider: {
+                vault: {
+                    server: args.vaultServer,
+                    namespace: args.vaultNamespace,
+                    path: args.kvMount,
+                    version: "v2",
+                    // No static token: the operator logs in with its own ServiceAccount's token.
+                    auth: { kubernetes: { mountPath: args.auth.path, role: args.auth.role } },
+                },
+            },
+        };
+        this.store = new k8s.apiextensions.CustomResource(
+            childName(name, "store"),
+            { apiVersion: API_VERSION, kind: "ClusterSecretStore", metadata: { name: CLUSTER_SECRET_STORE, labels }, spec: storeSpec },
+            { parent: this, dependsOn: [...(args.operator ? [args.operator] : []), ...(args.vaultDependencies ?? [])] },
+        );
+
+        const externalSecrets: Record<string, k8s.apiextensions.CustomResource> = {};
+        for (const s of args.services) {
+            const data = [
+                ...s.keys.map((key) => ({ secretKey: key, remoteRef: { key: s.name, property: key } })),
+                ...(s.managedKeys ?? []).map((key) => ({ secretKey: key, remoteRef: { key: `${s.name}/${args.managedSubpath}`, property: key } })),
+            ];
+            const spec: IExternalSecret["spec"] = {
+                refreshInterval: args.refreshInterval ?? "1m",
+                secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
+                // Owner: the Secret is the ExternalSecret's and goes with it; nobody else writes it.
+                target: { name: workloadSecretName(s.name), creationPolicy: "Owner" },
+                data,
+            };
+            externalSecrets[s.name] = new k8s.apiextensions.CustomResource(
+                childName(name, s.name),
+                { apiVersion: API_VERSION, kind: "ExternalSecret", metadata: { name: s.name, namespace: s.namespace, labels }, spec },
+                { parent: this, dependsOn: [this.store, ...(args.serviceDependencies?.[s.name] ?? [])] },
+            );
+        }
+        this.externalSecrets = externalSecrets;
+        this.registerOutputs({ store: CLUSTER_SECRET_STORE, externalSecrets: Object.keys(externalSecrets) });
+    }
+}

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { TAILSCALE_AUTHKEY } from "../../components/naming";
+import { dnsLabel } from "./primitives";
+import { WorkloadSpec } from "./workloads";
+
+/** A Vault mount path: segments of letters, digits, "-" and "_", no leading or trailing slash. */
+const vaultPath = z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { error: 'must be a Vault path without leading or trailing "/", e.g. "kv" or "kubernetes-kaze-dev"' });
+
+/** A duration in seconds. */
+const seconds = z.number().int().min(60, { error: "must be a number of seconds, at least 60" });
+
+/** An environment variable name: the key of a value in a Vault path and in the workload's env Secret. */
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name such as "ANTHROPIC_API_KEY"' });
+
+/** A Tailscale ACL tag. */
+export const aclTag = z.string().regex(/^tag:[a-z0-9-]+$/, { error: 'must be an ACL tag such as "tag:kaze"' });
+
+/**
+ * Keys that are LLM-provider or forge credentials. Only the workload named in
+ * `vault.providerCredentialsHolder` (the gateway) may receive them: the runtime holds none.
+ */
+export const PROVIDER_CREDENTIAL_KEYS = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOGLE_GENERATIVE_AI_API_KEY", "GITHUB_TOKEN"] as const;
+
+/** `agent-estate:vault`: the cell's Vault: its KV v2 mount, per-workload paths and policies, Kubernetes auth. */
+export const vaultSection = z.strictObject({
+    /** URL of the Vault server, as both Pulumi and the External Secrets Operator reach it. */
+    address: z.url({ protocol: /^https?$/, error: 'must be the URL of the Vault server, e.g. "https://vault.kaze.internal:8200"' }),
+    /** Vault Enterprise namespace. @default - the root namespace */
+    namespace: vaultPath.optional(),
+    /** Path of the cell's KV v2 mount; each workload's values live at `<kvMount>/<workload>`. @default "kv" */
+    kvMount: vaultPath.default("kv"),
+    /** Versions kept per secret, for rollback after a bad rotation. @default 10 */
+    kvMaxVersions: z.number().int().min(1).max(100).default(10),
+    /** Path of the cell's Kubernetes auth method. Use one per cluster when several cells share a Vault. @default "kubernetes" */
+    kubernetesAuthPath: vaultPath.default("kubernetes"),
+    /**
+     * PEM CA certificate of the cluster's API server, which Vault calls back to review tokens.
+     * The host is `agent-estate:kubernetes.apiServer`. @default - Vault's own pod CA (Vault runs in the cluster)
+     */
+    kubernetesCaCert: z.string().startsWith("-----BEGIN CERTIFICATE-----", { error: 'must be a PEM certificate starting "-----BEGIN CERTIFICATE-----"' }).optional(),
+    /** TTL of the tokens the Kubernetes auth roles issue, in seconds. @default 3600 */
+    tokenTtl: seconds.default(3600),
+    /** Maximum TTL of those tokens after renewals, in seconds. @default 14400 */
+    tokenMaxTtl: seconds.default(14400),
+    /**
+     * The External Secrets Operator's controller ServiceAccount: the ClusterSecretStore logs in to Vault as it.
+     * @default { name: "external-secrets", namespace: "external-secrets" } - the Helm chart's defaults
+     */
+    externalSecrets: z
+        .strictObject({ serviceAccount: dnsLabel.default("external-secrets"), namespace: dnsLabel.default("external-secrets") })
+        .default({ serviceAccount: "external-secrets", namespace: "external-secrets" }),
+    /** How often External Secrets re-reads Vault, a Go duration. @default "1m" */
+    refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/, { error: 'must be a duration such as "1m" or "30s"' }).default("1m"),
+    /** The one workload allowed to hold LLM-provider and forge credentials (PROVIDER_CREDENTIAL_KEYS). @default - none may hold them */
+    providerCredentialsHolder: dnsLabel.optional(),
+    /**
+     * Values seeded from Pulumi secret config into a workload's Vault path: workload → key → name of the
+     * secret config key (e.g. `{ kaze-gateway: { ANTHROPIC_API_KEY: anthropicApiKey } }`). Off by default: the
+     * values are written out of band. @default {}
+     */
+    seed: z.record(dnsLabel, z.record(envKey, z.string().min(1))).default({}),
+});
+export type VaultConfig = z.infer<typeof vaultSection>;
+
+/** Settings of the auth keys Pulumi mints. */
+const keySettings = {
+    /** Ephemeral nodes are removed from the tailnet shortly after they go offline (pods come and go). */
+    ephemeral: z.boolean(),
+    /** A reusable key registers several nodes (replicas, restarts); a single-use key one. */
+    reusable: z.boolean(),
+    /** Seconds until the key expires; Tailscale allows at most 90 days. A new key is minted when it lapses. */
+    expirySeconds: z.number().int().min(300, { error: "must be at least 300 seconds" }).max(7_776_000, { error: "must be at most 7776000 seconds (90 days), Tailscale's limit" }),
+};
+
+/** A node outside the cluster that joins the tailnet (the OpenClaw node): its key goes to Vault for its own deployment. */
+export const tailnetNodeSpec = z.strictObject({
+    /** ACL tags of the node. @default - `tailscale.tags` */
+    tags: z.array(aclTag).min(1).optional(),
+    /** @default true - a node that stays offline long is removed, and rejoins with a fresh key */
+    ephemeral: z.boolean().default(true),
+    /** @default false - one machine, one key */
+    reusable: z.boolean().default(false),
+    /** @default - `tailscale.keys.expirySeconds` */
+    expirySeconds: keySettings.expirySeconds.optional(),
+});
+
+/** `agent-estate:tailscale`: the tailnet that workloads with the tailscale sidecar, and external nodes, join. */
+export const tailscaleSection = z.strictObject({
+    /** Tailnet ID. @default - the tailnet that owns the OAuth client */
+    tailnet: z.string().min(1).optional(),
+    /** ID of the OAuth client Pulumi mints keys with (not secret; its secret is `agent-estate:tailscaleOauthClientSecret`). */
+    oauthClientId: z.string().min(1, { error: "must be the ID of a Tailscale OAuth client with the auth_keys scope" }),
+    /** Tags of every key whose node names none; keys minted by an OAuth client must carry at least one. */
+    tags: z.array(aclTag).min(1, { error: 'must list at least one ACL tag, e.g. ["tag:kaze"]: keys minted by an OAuth client must be tagged' }),
+    /**
+     * Keys of the workloads' sidecars.
+     * @default { ephemeral: true, reusable: true, expirySeconds: 7776000 } - pods are cattle and replicas share a key
+     */
+    keys: z
+        .strictObject({ ephemeral: keySettings.ephemeral.default(true), reusable: keySettings.reusable.default(true), expirySeconds: keySettings.expirySeconds.default(7_776_000) })
+        .default({ ephemeral: true, reusable: true, expirySeconds: 7_776_000 }),
+    /** Nodes outside the cluster, by name (e.g. `openclaw`). @default {} */
+    nodes: z.record(dnsLabel, tailnetNodeSpec).default({}),
+});
+export type TailscaleConfig = z.infer<typeof tailscaleSection>;
+
+/** The keys of a workload's env Secret that its containers and jobs read, each with the config path that names it. */
+export function workloadEnvKeys(w: WorkloadSpec): Array<{ key: string; path: PropertyKey[] }> {
+    const refs: Array<{ key: string; path: PropertyKey[] }> = w.secretKeys.map((key, i) => ({ key, path: ["secretKeys", i] }));
+    if (w.sidecars.gitSync?.tokenKey) refs.push({ key: w.sidecars.gitSync.tokenKey, path: ["sidecars", "gitSync", "tokenKey"] });
+    for (const [name, m] of Object.entries(w.sidecars.mcpProxies)) m.secretKeys.forEach((key, i) => refs.push({ key, path: ["sidecars", "mcpProxies", name, "secretKeys", i] }));
+    for (const [name, c] of Object.entries(w.cronJobs)) c.secretKeys.forEach((key, i) => refs.push({ key, path: ["cronJobs", name, "secretKeys", i] }));
+    return refs;
+}
+
+/**
+ * Where each key of a workload's env Secret lives in Vault. `outOfBand` keys are written by people at
+ * `<kvMount>/<workload>`; `managed` keys (the minted Tailscale key, seeded values) by Pulumi at
+ * `<kvMount>/<workload>/pulumi`, so neither writer ever replaces the other's values.
+ */
+export function workloadVaultKeys(name: string, w: WorkloadSpec, vault: Pick<VaultConfig, "seed"> | undefined): { outOfBand: string[]; managed: string[] } {
+    const managed = new Set(Object.keys(vault?.seed[name] ?? {}));
+    if (w.sidecars.tailscale) managed.add(TAILSCALE_AUTHKEY);
+    const outOfBand = new Set(workloadEnvKeys(w).map((r) => r.key).filter((k) => !managed.has(k)));
+    return { outOfBand: [...outOfBand].sort(), managed: [...managed].sort() };
+}
+
+/** The parts of the cell's settings the secrets checks read. */
+interface SecretsCheckInput {
+    kubernetes: { apiServer?: string };
+    workloads: Record<string, WorkloadSpec>;
+    vault?: VaultConfig;
+    tailscale?: TailscaleConfig;
+}
+
+/** Cross-section checks of `vault` and `tailscale` against the workloads; called from the schema's superRefine. */
+export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly string[], ctx: z.RefinementCtx): void {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const workloads = Object.keys(cfg.workloads);
+    const { vault, tailscale } = cfg;
+
+    if (vault) {
+        if (cfg.kubernetes.apiServer === undefined) {
+            issue(["kubernetes", "apiServer"], 'is required when agent-estate:vault is set: Vault\'s Kubernetes auth calls the API server back at this URL, e.g. "https://kubernetes.default.svc:443"');
+        }
+        if (vault.tokenMaxTtl < vault.tokenTtl) issue(["vault", "tokenMaxTtl"], `must be at least vault.tokenTtl (${vault.tokenTtl})`);
+        if (vault.providerCredentialsHolder !== undefined && !(vault.providerCredentialsHolder in cfg.workloads)) {
+            issue(["vault", "providerCredentialsHolder"], `"${vault.providerCredentialsHolder}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
+        }
+        for (const [w, values] of Object.entries(vault.seed)) {
+            const spec = cfg.workloads[w];
+            if (spec === undefined) {
+                issue(["vault", "seed", w], `"${w}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
+                continue;
+            }
+            const keys = new Set(workloadEnvKeys(spec).map((r) => r.key));
+            for (const [key, source] of Object.entries(values)) {
+                if (key === TAILSCALE_AUTHKEY) issue(["vault", "seed", w, key], "is minted by Pulumi from agent-estate:tailscale; do not seed it");
+                else if (!keys.has(key)) issue(["vault", "seed", w, key], `is not a key workload "${w}" reads; add it to workloads.${w}.secretKeys or remove the seed`);
+                if (!secretKeyNames.includes(source)) issue(["vault", "seed", w, key], `"${source}" is not a secret config key of this program (${secretKeyNames.join(", ")})`);
+            }
+        }
+    }
+    // Least privilege: the runtime and every other workload receive no provider credentials.
+    const holder = vault?.providerCredentialsHolder;
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        for (const ref of workloadEnvKeys(spec)) {
+            if ((PROVIDER_CREDENTIAL_KEYS as readonly string[]).includes(ref.key) && w !== holder) {
+                issue(["workloads", w, ...ref.path], `"${ref.key}" is a provider credential; only ${holder === undefined ? "the workload named in vault.providerCredentialsHolder" : `"${holder}"`} may hold it`);
+            }
+        }
+        if (spec.sidecars.tailscale) {
+            if (!tailscale) issue(["workloads", w, "sidecars", "tailscale"], "needs agent-estate:tailscale, which mints the node's auth key; set it or remove the sidecar");
+            if (!vault) issue(["workloads", w, "sidecars", "tailscale"], "needs agent-estate:vault: the auth key reaches the pod through Vault and External Secrets; set it or remove the sidecar");
+            const multi = spec.replicas > 1 || (spec.autoscaling?.maxReplicas ?? 1) > 1;
+            if (tailscale && multi && !tailscale.keys.reusable) {
+                issue(["tailscale", "keys", "reusable"], `must be true: workload "${w}" runs several replicas, which share one auth key`);
+            }
+        }
+    }
+    if (tailscale) {
+        if (!vault && Object.keys(tailscale.nodes).length > 0) issue(["tailscale", "nodes"], "needs agent-estate:vault: an external node's auth key is handed over through Vault; set it or remove the nodes");
+        for (const node of Object.keys(tailscale.nodes)) {
+            if (node in cfg.workloads) issue(["tailscale", "nodes", node], `"${node}" is also a workload; an external node needs its own Vault path, name it e.g. "${node}-node"`);
+        }
+    }
+}
