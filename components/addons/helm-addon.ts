@@ -1,0 +1,141 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childName } from "../naming";
+import { CellNamespace } from "../network/namespace";
+import { ADDON_NAMESPACES } from "./namespaces";
+import { VaultSecretArgs, vaultExternalSecret } from "./vault-secret";
+
+/** A Secret the chart reads, copied from Vault before the release installs. */
+export type AddonVaultSecret = Pick<VaultSecretArgs, "name" | "vaultKey" | "properties" | "template" | "type">;
+
+/** A Helm chart pinned to one exact version in one repository. */
+export interface HelmChartRef {
+    /** Chart repository URL. */
+    repo: string;
+    /** Chart name. */
+    chart: string;
+    /** Exact version: validated as such by the config schema. */
+    version: string;
+}
+
+export interface HelmAddonArgs {
+    /** The cell's name: selects the cell's namespaces (by their `agent-estate/cell` label) for {@link cellPorts}. */
+    cell: string;
+    /** The namespace the release installs into; this component creates it. */
+    namespace: string;
+    /** Helm release name. */
+    releaseName: string;
+    chart: HelmChartRef;
+    /** Chart values. @default {} */
+    values?: pulumi.Inputs;
+    /** Labels for the namespace and its policies (the cell labels). @default {} */
+    labels?: Record<string, string>;
+    /**
+     * Pod Security Standards level of the namespace.
+     * @default "restricted" - lower it only for a chart that cannot run restricted, and say why
+     */
+    podSecurity?: "restricted" | "baseline" | "privileged";
+    /**
+     * Ports any source may reach: admission webhooks (the API server calls them from outside the pod
+     * network) and an ingress controller's entrypoints. @default [] - nothing from outside the namespace
+     */
+    openPorts?: number[];
+    /** Ports the cell's own namespaces may reach (e.g. OTLP receivers). @default [] */
+    cellPorts?: number[];
+    /** Protect and retain the release and its namespace (charts whose deletion loses data). @default false */
+    protectState?: boolean;
+    /** What must exist first (e.g. the operator of CRDs the chart instantiates). @default [] */
+    dependsOn?: pulumi.Resource[];
+    /** Secrets the chart's values name, delivered by External Secrets into the namespace first. @default [] */
+    vaultSecrets?: AddonVaultSecret[];
+    /** The External Secrets Operator release, required with {@link vaultSecrets}. @default - none */
+    externalSecretsOperator?: pulumi.Resource;
+    /** The cell's ClusterSecretStore. @default - none */
+    secretStore?: pulumi.Resource;
+}
+
+/**
+ * One cluster add-on: its namespace (Pod Security enforced, closed by default), a NetworkPolicy that
+ * opens what an operator needs, and the Helm release pinned to an exact chart version. The namespace
+ * is ours, not the chart's (`createNamespace: false`), so its labels and policies are declared here.
+ */
+export class HelmAddon extends pulumi.ComponentResource {
+    readonly namespace: CellNamespace;
+    readonly release: k8s.helm.v3.Release;
+    readonly allow: k8s.networking.v1.NetworkPolicy;
+    /** The namespace's name. */
+    readonly namespaceName: string;
+    /** The ExternalSecrets of {@link HelmAddonArgs.vaultSecrets}, by Secret name. */
+    readonly secrets: Readonly<Record<string, k8s.apiextensions.CustomResource>>;
+
+    constructor(name: string, args: HelmAddonArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:addons:HelmAddon", name, {}, opts);
+        const labels = args.labels ?? {};
+        const protect = args.protectState === true;
+        this.namespaceName = args.namespace;
+
+        this.namespace = new CellNamespace(
+            childName(name, "ns"),
+            { name: args.namespace, labels, podSecurity: args.podSecurity ?? "restricted" },
+            { parent: this, protect },
+        );
+
+        const tcp = (ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
+        const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
+            // The add-on's own pods talk to each other (operator ↔ webhook, Langfuse ↔ its stores).
+            { from: [{ podSelector: {} }] },
+            // Prometheus scrapes every add-on's metrics.
+            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ADDON_NAMESPACES.monitoring } } }] },
+        ];
+        if (args.openPorts?.length) ingress.push({ ports: tcp(args.openPorts) });
+        if (args.cellPorts?.length) ingress.push({ from: [{ namespaceSelector: { matchLabels: { "agent-estate/cell": args.cell } } }], ports: tcp(args.cellPorts) });
+
+        this.allow = new k8s.networking.v1.NetworkPolicy(
+            childName(name, "allow"),
+            {
+                metadata: { name: "allow-addon", namespace: args.namespace, labels },
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Ingress", "Egress"],
+                    ingress,
+                    // Operators reach the API server (not a pod: no selector can name it), ACME
+                    // directories and object stores; their egress is open, their ingress is not.
+                    egress: [{}],
+                },
+            },
+            { parent: this, dependsOn: [this.namespace] },
+        );
+
+        this.secrets = Object.fromEntries(
+            (args.vaultSecrets ?? []).map((secret) => [
+                secret.name,
+                vaultExternalSecret(
+                    childName(name, secret.name),
+                    { ...secret, namespace: args.namespace, labels, operator: args.externalSecretsOperator, secretStore: args.secretStore, after: [this.namespace] },
+                    { parent: this },
+                ),
+            ]),
+        );
+
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: args.releaseName,
+                chart: args.chart.chart,
+                version: args.chart.version,
+                repositoryOpts: { repo: args.chart.repo },
+                namespace: args.namespace,
+                createNamespace: false,
+                values: args.values ?? {},
+                // A failed upgrade rolls back instead of leaving a half-applied chart.
+                atomic: true,
+                cleanupOnFail: true,
+                maxHistory: 10,
+                timeout: 600,
+            },
+            { parent: this, dependsOn: [this.namespace, ...Object.values(this.secrets), ...(args.dependsOn ?? [])], protect, retainOnDelete: protect },
+        );
+
+        this.registerOutputs({ namespace: this.namespaceName, release: this.release.name });
+    }
+}

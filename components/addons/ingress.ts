@@ -1,0 +1,116 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childName } from "../naming";
+import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { ADDON_NAMESPACES } from "./namespaces";
+
+export interface IngressControllerArgs {
+    cell: string;
+    /** Traefik (with Authelia ForwardAuth, seed 002) or ingress-nginx (with cert-manager TLS, seed 003). */
+    controller: "traefik" | "ingress-nginx";
+    chart: HelmChartRef;
+    /**
+     * Authelia ForwardAuth, Traefik only: declares the Middleware protected Ingresses name.
+     * @default - no middleware
+     */
+    forwardAuth?: { address: string; authResponseHeaders: string[] };
+    /** Controller replicas. @default 1 */
+    replicas?: number;
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+}
+
+/**
+ * The cell's ingress controller, the default IngressClass of the cluster. With Traefik and Authelia,
+ * also the ForwardAuth Middleware that protected Ingresses reference by annotation.
+ */
+export class IngressController extends pulumi.ComponentResource {
+    readonly addon: HelmAddon;
+    /** The IngressClass Ingresses name (`spec.ingressClassName`), and cert-manager's HTTP-01 solver uses. */
+    readonly ingressClassName: string;
+    /** The controller's namespace, for NetworkPolicies that admit traffic from it. */
+    readonly namespace: string;
+    /** The ForwardAuth Middleware, when configured. */
+    readonly forwardAuth?: k8s.apiextensions.CustomResource;
+    /**
+     * The annotation a protected Ingress carries (`traefik.ingress.kubernetes.io/router.middlewares`), e.g.
+     * `{ "traefik.ingress.kubernetes.io/router.middlewares": "traefik-authelia@kubernetescrd" }`. Empty without ForwardAuth.
+     */
+    readonly protectedIngressAnnotations: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: IngressControllerArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:addons:IngressController", name, {}, opts);
+        const labels = args.labels ?? {};
+        const traefik = args.controller === "traefik";
+        this.namespace = traefik ? ADDON_NAMESPACES.traefik : ADDON_NAMESPACES.ingressNginx;
+        this.ingressClassName = traefik ? "traefik" : "nginx";
+        const replicas = args.replicas ?? 1;
+
+        const restricted = {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            seccompProfile: { type: "RuntimeDefault" },
+        };
+        const values = traefik
+            ? {
+                  deployment: { replicas },
+                  ingressClass: { enabled: true, isDefaultClass: true, name: this.ingressClassName },
+                  // Seed 002: Ingresses in the workloads' namespaces name the Middleware in this one.
+                  providers: { kubernetesCRD: { allowCrossNamespace: true }, kubernetesIngress: { publishedService: { enabled: true } } },
+                  securityContext: restricted,
+                  podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+              }
+            : {
+                  controller: {
+                      replicaCount: replicas,
+                      ingressClass: this.ingressClassName,
+                      ingressClassResource: { name: this.ingressClassName, default: true },
+                      metrics: { enabled: true },
+                  },
+              };
+
+        this.addon = new HelmAddon(
+            childName(name, "release"),
+            {
+                cell: args.cell,
+                namespace: this.namespace,
+                releaseName: args.controller,
+                chart: args.chart,
+                values,
+                labels,
+                // Traefik runs restricted (non-root, high ports). ingress-nginx binds :80/:443 inside the
+                // pod with NET_BIND_SERVICE and privilege escalation, which only "baseline" admits.
+                podSecurity: traefik ? "restricted" : "baseline",
+                // Entry points (Traefik's 8000/8443; nginx's 80/443) and nginx's admission webhook (8443).
+                openPorts: traefik ? [8000, 8443] : [80, 443, 8443],
+            },
+            { parent: this },
+        );
+
+        if (traefik && args.forwardAuth !== undefined) {
+            this.forwardAuth = new k8s.apiextensions.CustomResource(
+                childName(name, "forward-auth"),
+                {
+                    apiVersion: "traefik.io/v1alpha1",
+                    kind: "Middleware",
+                    metadata: { name: "authelia", namespace: this.namespace, labels },
+                    spec: {
+                        forwardAuth: {
+                            address: args.forwardAuth.address,
+                            trustForwardHeader: true,
+                            authResponseHeaders: args.forwardAuth.authResponseHeaders,
+                        },
+                    },
+                },
+                { parent: this, dependsOn: [this.addon.release] },
+            );
+            this.protectedIngressAnnotations = { "traefik.ingress.kubernetes.io/router.middlewares": `${this.namespace}-authelia@kubernetescrd` };
+        } else {
+            this.protectedIngressAnnotations = {};
+        }
+
+        this.registerOutputs({ ingressClassName: this.ingressClassName, protectedIngressAnnotations: this.protectedIngressAnnotations });
+    }
+}

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import { childName } from "../naming";
+import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { ADDON_NAMESPACES } from "./namespaces";
+
+/** The Secret holding every Langfuse credential, copied from one Vault entry. */
+const SECRET = "langfuse";
+/** Vault properties of that entry; each is also the key in the Secret. */
+export const LANGFUSE_SECRET_KEYS = ["salt", "nextauth-secret", "encryption-key", "postgres-password", "clickhouse-password", "redis-password", "s3-user", "s3-password"] as const;
+
+export interface LangfuseArgs {
+    cell: string;
+    chart: HelmChartRef;
+    /** Public URL of the UI (NextAuth's callback base). */
+    url: string;
+    /** Vault KV key of the entry holding {@link LANGFUSE_SECRET_KEYS}. */
+    vaultKey: string;
+    /** StorageClass of the bundled Postgres, ClickHouse, Redis and MinIO volumes. @default - the cluster's default */
+    storageClassName?: string;
+    /** What the volumes need first (the StorageClass). @default [] */
+    storage?: pulumi.Resource[];
+    /** Protect and retain the release in prod: the traces live in its volumes. @default false */
+    protectState?: boolean;
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+    externalSecretsOperator?: pulumi.Resource;
+    secretStore?: pulumi.Resource;
+}
+
+/**
+ * Langfuse (v3: web, worker, and its bundled Postgres, ClickHouse, Redis and S3), the LLM tracing UI
+ * of seeds 000/001. Every credential is read from a Secret External Secrets fills from Vault; none is
+ * in the chart's values.
+ */
+export class Langfuse extends pulumi.ComponentResource {
+    readonly addon: HelmAddon;
+    readonly namespace: string = ADDON_NAMESPACES.langfuse;
+    /** In-cluster base URL of the web service (`/api/public/otel` is its OTLP ingestion). */
+    readonly webUrl: string;
+
+    constructor(name: string, args: LangfuseArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:addons:Langfuse", name, {}, opts);
+        this.webUrl = `http://langfuse-web.${this.namespace}.svc.cluster.local:3000`;
+        const ref = (key: (typeof LANGFUSE_SECRET_KEYS)[number]) => ({ secretKeyRef: { name: SECRET, key } });
+
+        this.addon = new HelmAddon(
+            childName(name, "release"),
+            {
+                cell: args.cell,
+                namespace: this.namespace,
+                releaseName: "langfuse",
+                chart: args.chart,
+                values: {
+                    ...(args.storageClassName === undefined ? {} : { global: { defaultStorageClass: args.storageClassName } }),
+                    langfuse: {
+                        salt: ref("salt"),
+                        encryptionKey: ref("encryption-key"),
+                        nextauth: { url: args.url, secret: ref("nextauth-secret") },
+                        features: { telemetryEnabled: false, signUpDisabled: true },
+                    },
+                    postgresql: { deploy: true, auth: { username: "langfuse", database: "langfuse", existingSecret: SECRET, secretKeys: { userPasswordKey: "postgres-password", adminPasswordKey: "postgres-password" } } },
+                    clickhouse: { deploy: true, auth: { existingSecret: SECRET, existingSecretKey: "clickhouse-password" } },
+                    redis: { deploy: true, auth: { existingSecret: SECRET, existingSecretPasswordKey: "redis-password" } },
+                    s3: { deploy: true, auth: { existingSecret: SECRET, rootUserSecretKey: "s3-user", rootPasswordSecretKey: "s3-password" } },
+                },
+                labels: args.labels,
+                // The bundled Bitnami stores and the web/worker images do not all set a seccomp profile and
+                // non-root user; "baseline" admits them without host access or privilege.
+                podSecurity: "baseline",
+                // The web service: the collector sends traces, the runtime's langfuse-mcp sidecar and proxy
+                // (seed 000) read them, the ingress controller serves the UI; all from the cell's namespaces.
+                cellPorts: [3000],
+                protectState: args.protectState,
+                vaultSecrets: [{ name: SECRET, vaultKey: args.vaultKey, properties: Object.fromEntries(LANGFUSE_SECRET_KEYS.map((k) => [k, k])) }],
+                externalSecretsOperator: args.externalSecretsOperator,
+                secretStore: args.secretStore,
+                dependsOn: args.storage,
+            },
+            { parent: this },
+        );
+
+        this.registerOutputs({ webUrl: this.webUrl });
+    }
+}

@@ -1,0 +1,92 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childName } from "../naming";
+import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { ADDON_NAMESPACES } from "./namespaces";
+
+/** The label Grafana's sidecar loads dashboards from, on ConfigMaps in any namespace. */
+export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+/** The Secret holding Grafana's admin login, copied from Vault. */
+const GRAFANA_ADMIN_SECRET = "grafana-admin";
+
+export interface MonitoringArgs {
+    cell: string;
+    /** kube-prometheus-stack. */
+    chart: HelmChartRef;
+    /** Prometheus TSDB retention, e.g. "15d". */
+    retention: string;
+    /** Vault KV key of Grafana's admin login (`admin-user`, `admin-password`). */
+    grafanaAdminVaultKey: string;
+    /** StorageClass of Prometheus' volume. @default - an emptyDir (metrics lost on restart) */
+    storageClassName?: string;
+    /** What the volume needs first (the StorageClass). @default [] */
+    storage?: pulumi.Resource[];
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+    /** The External Secrets Operator release. */
+    externalSecretsOperator?: pulumi.Resource;
+    /** The cell's ClusterSecretStore. @default - none */
+    secretStore?: pulumi.Resource;
+}
+
+/**
+ * kube-prometheus-stack: the Prometheus operator (ServiceMonitor/PodMonitor CRDs), Prometheus, which
+ * selects every ServiceMonitor and PodMonitor of the cluster, and Grafana, which loads every ConfigMap
+ * labelled `grafana_dashboard: "1"`. Grafana's admin login comes from Vault.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly addon: HelmAddon;
+    /** The release that brings the monitoring.coreos.com CRDs: ServiceMonitors depend on it. */
+    readonly release: k8s.helm.v3.Release;
+    readonly namespace: string = ADDON_NAMESPACES.monitoring;
+    /** Prometheus' pods, for the NetworkPolicies of what it scrapes. */
+    readonly prometheusPeer = { namespace: ADDON_NAMESPACES.monitoring, podSelector: { "app.kubernetes.io/name": "prometheus" } };
+
+    constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:addons:Monitoring", name, {}, opts);
+        const labels = args.labels ?? {};
+
+        this.addon = new HelmAddon(
+            childName(name, "release"),
+            {
+                cell: args.cell,
+                namespace: this.namespace,
+                releaseName: "kube-prometheus-stack",
+                chart: args.chart,
+                values: {
+                    crds: { enabled: true },
+                    prometheus: {
+                        prometheusSpec: {
+                            retention: args.retention,
+                            // Select every ServiceMonitor/PodMonitor/rule of the cluster, not only the chart's own.
+                            serviceMonitorSelectorNilUsesHelmValues: false,
+                            podMonitorSelectorNilUsesHelmValues: false,
+                            ruleSelectorNilUsesHelmValues: false,
+                            ...(args.storageClassName === undefined
+                                ? {}
+                                : { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } } } }),
+                        },
+                    },
+                    grafana: {
+                        admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
+                        sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: GRAFANA_DASHBOARD_LABEL.grafana_dashboard, searchNamespace: "ALL" } },
+                    },
+                },
+                labels,
+                // node-exporter reads the host (hostNetwork, hostPID, hostPath): only "privileged" admits it.
+                podSecurity: "privileged",
+                // The operator's admission webhook (PrometheusRule validation).
+                openPorts: [10250],
+                vaultSecrets: [{ name: GRAFANA_ADMIN_SECRET, vaultKey: args.grafanaAdminVaultKey, properties: { "admin-user": "admin-user", "admin-password": "admin-password" } }],
+                externalSecretsOperator: args.externalSecretsOperator,
+                secretStore: args.secretStore,
+                dependsOn: args.storage,
+            },
+            { parent: this },
+        );
+        this.release = this.addon.release;
+
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}

@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import { childName } from "../naming";
+import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { ADDON_NAMESPACES } from "./namespaces";
+
+/** The collector's Service name: fixed (`fullnameOverride`) so the endpoint workloads use is stable. */
+const SERVICE = "otel-collector";
+/** OTLP receiver ports: gRPC and HTTP. */
+export const OTLP_GRPC_PORT = 4317;
+export const OTLP_HTTP_PORT = 4318;
+/** The Secret holding the Langfuse `Authorization` header, built from the key pair in Vault. */
+const LANGFUSE_AUTH_SECRET = "otel-collector-langfuse";
+
+export interface OtelCollectorArgs {
+    cell: string;
+    chart: HelmChartRef;
+    /** Collector image (the `-contrib` distribution). */
+    image: { repository: string; tag: string };
+    /** Langfuse's OTLP/HTTP base URL and the Vault key of its project key pair (`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`). */
+    langfuse: { endpoint: string; vaultKey: string };
+    /** The second OTLP/gRPC sink. */
+    secondSink: { endpoint: string; insecure: boolean };
+    /** Collector replicas. @default 1 */
+    replicas?: number;
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+    externalSecretsOperator?: pulumi.Resource;
+    secretStore?: pulumi.Resource;
+}
+
+/**
+ * An OpenTelemetry collector that receives the workloads' traces over OTLP and fans them out to
+ * Langfuse and a second OTLP sink (seed 001's dual export), so a workload has one endpoint to know.
+ * The Langfuse key pair never leaves Vault and the collector's Secret.
+ */
+export class OtelCollector extends pulumi.ComponentResource {
+    readonly addon: HelmAddon;
+    readonly namespace: string = ADDON_NAMESPACES.otelCollector;
+    /** OTLP/gRPC endpoint for the workloads' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+    readonly otlpEndpoint: string;
+    /** OTLP/HTTP endpoint, for SDKs that only speak HTTP. */
+    readonly otlpHttpEndpoint: string;
+    /** Selector of the collector's pods, for workloads' egress policies. */
+    readonly podLabels: Readonly<Record<string, string>>;
+
+    constructor(name: string, args: OtelCollectorArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:addons:OtelCollector", name, {}, opts);
+        const host = `${SERVICE}.${this.namespace}.svc.cluster.local`;
+        this.otlpEndpoint = `http://${host}:${OTLP_GRPC_PORT}`;
+        this.otlpHttpEndpoint = `http://${host}:${OTLP_HTTP_PORT}`;
+        this.podLabels = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector" };
+
+        const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } };
+        const values = {
+            mode: "deployment",
+            fullnameOverride: SERVICE,
+            replicaCount: args.replicas ?? 1,
+            image: { repository: args.image.repository, tag: args.image.tag },
+            securityContext: restricted,
+            podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            extraEnvs: [{ name: "LANGFUSE_AUTH", valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: "LANGFUSE_AUTH" } } }],
+            // Only OTLP: the chart's Jaeger and Zipkin receivers are not used.
+            ports: { "jaeger-compact": { enabled: false }, "jaeger-thrift": { enabled: false }, "jaeger-grpc": { enabled: false }, zipkin: { enabled: false } },
+            config: {
+                receivers: {
+                    otlp: { protocols: { grpc: { endpoint: `\${env:MY_POD_IP}:${OTLP_GRPC_PORT}` }, http: { endpoint: `\${env:MY_POD_IP}:${OTLP_HTTP_PORT}` } } },
+                    jaeger: null,
+                    zipkin: null,
+                },
+                processors: { batch: {}, memory_limiter: { check_interval: "5s", limit_percentage: 80, spike_limit_percentage: 25 } },
+                exporters: {
+                    "otlphttp/langfuse": { endpoint: args.langfuse.endpoint, headers: { Authorization: "${env:LANGFUSE_AUTH}" } },
+                    "otlp/second": { endpoint: args.secondSink.endpoint, tls: { insecure: args.secondSink.insecure } },
+                },
+                service: {
+                    pipelines: {
+                        traces: { receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["otlphttp/langfuse", "otlp/second"] },
+                    },
+                },
+            },
+        };
+
+        this.addon = new HelmAddon(
+            childName(name, "release"),
+            {
+                cell: args.cell,
+                namespace: this.namespace,
+                releaseName: "otel-collector",
+                chart: args.chart,
+                values,
+                labels: args.labels,
+                // The cell's workloads send traces here.
+                cellPorts: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
+                vaultSecrets: [
+                    {
+                        name: LANGFUSE_AUTH_SECRET,
+                        vaultKey: args.langfuse.vaultKey,
+                        properties: { LANGFUSE_PUBLIC_KEY: "LANGFUSE_PUBLIC_KEY", LANGFUSE_SECRET_KEY: "LANGFUSE_SECRET_KEY" },
+                        // Langfuse's OTLP endpoint takes HTTP Basic auth with the project's key pair.
+                        template: { LANGFUSE_AUTH: 'Basic {{ printf "%s:%s" .LANGFUSE_PUBLIC_KEY .LANGFUSE_SECRET_KEY | b64enc }}' },
+                    },
+                ],
+                externalSecretsOperator: args.externalSecretsOperator,
+                secretStore: args.secretStore,
+            },
+            { parent: this },
+        );
+
+        this.registerOutputs({ otlpEndpoint: this.otlpEndpoint });
+    }
+}
+

@@ -1,0 +1,130 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { HelmAddon, HelmChartRef } from "../addons/helm-addon";
+import { ADDON_NAMESPACES } from "../addons/namespaces";
+import { childName } from "../naming";
+
+/** The Secret Longhorn reads the backup target's credentials from. */
+const BACKUP_SECRET = "longhorn-backup-target";
+
+export interface LonghornArgs {
+    cell: string;
+    chart: HelmChartRef;
+    /** Replicas of every volume of the cell's StorageClass. */
+    replicas: number;
+    /** Reclaim policy of the cell's StorageClass: "Retain" in prod, so a deleted claim keeps its volume. */
+    reclaimPolicy: "Retain" | "Delete";
+    /** Local snapshots: cron and how many to keep. */
+    snapshot: { cron: string; retain: number };
+    /** Backups to the target: cron and how many to keep. */
+    backup: { cron: string; retain: number };
+    /** Backup target (`s3://bucket@region/path`), optional S3-compatible endpoint, and the Vault key of its credentials. */
+    backupTarget: { url: string; endpoint?: string; vaultKey: string };
+    /** Protect and retain the release, the StorageClass and the namespace (prod). @default false */
+    protectState?: boolean;
+    /** Labels of every object (the cell's). @default {} */
+    labels?: Record<string, string>;
+    externalSecretsOperator?: pulumi.Resource;
+    secretStore?: pulumi.Resource;
+}
+
+/**
+ * Longhorn in `longhorn-system`, the cell's StorageClass (the cluster default), and recurring
+ * snapshot and backup jobs for every volume of that class. The backup target's credentials come
+ * from Vault through External Secrets.
+ */
+export class Longhorn extends pulumi.ComponentResource {
+    readonly addon: HelmAddon;
+    readonly release: k8s.helm.v3.Release;
+    readonly storageClass: k8s.storage.v1.StorageClass;
+    /** The StorageClass stateful components name (`<cell>-longhorn`). */
+    readonly storageClassName: string;
+    readonly recurringJobs: Readonly<Record<"snapshot" | "backup", k8s.apiextensions.CustomResource>>;
+
+    constructor(name: string, args: LonghornArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:storage:Longhorn", name, {}, opts);
+        const labels = args.labels ?? {};
+        const protect = args.protectState === true;
+        const namespace = ADDON_NAMESPACES.longhorn;
+        this.storageClassName = `${args.cell}-longhorn`;
+        // Volumes of the class join this recurring-job group, so every one of them is snapshotted and backed up.
+        const jobGroup = args.cell;
+
+        const credentials = { AWS_ACCESS_KEY_ID: "AWS_ACCESS_KEY_ID", AWS_SECRET_ACCESS_KEY: "AWS_SECRET_ACCESS_KEY" };
+        this.addon = new HelmAddon(
+            childName(name, "release"),
+            {
+                cell: args.cell,
+                namespace,
+                releaseName: "longhorn",
+                chart: args.chart,
+                values: {
+                    // The cell's own class below is the default; the chart's would be a second one.
+                    persistence: { defaultClass: false },
+                    defaultSettings: {
+                        backupTarget: args.backupTarget.url,
+                        backupTargetCredentialSecret: BACKUP_SECRET,
+                        defaultReplicaCount: args.replicas,
+                        // Uninstalling Longhorn (and every volume with it) stays refused until confirmed by hand.
+                        deletingConfirmationFlag: false,
+                    },
+                },
+                labels,
+                // Longhorn's manager, engine and CSI plugin mount host paths and run privileged: only
+                // "privileged" admits them. Nothing else runs in this namespace.
+                podSecurity: "privileged",
+                // The admission and conversion webhooks, which the API server calls; the CSI plugin on each node.
+                openPorts: [9501, 9502, 9503],
+                protectState: protect,
+                vaultSecrets: [
+                    {
+                        name: BACKUP_SECRET,
+                        vaultKey: args.backupTarget.vaultKey,
+                        properties: credentials,
+                        ...(args.backupTarget.endpoint === undefined
+                            ? {}
+                            : { template: { AWS_ENDPOINTS: args.backupTarget.endpoint } }),
+                    },
+                ],
+                externalSecretsOperator: args.externalSecretsOperator,
+                secretStore: args.secretStore,
+            },
+            { parent: this },
+        );
+        this.release = this.addon.release;
+
+        this.storageClass = new k8s.storage.v1.StorageClass(
+            childName(name, "class"),
+            {
+                metadata: { name: this.storageClassName, labels, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+                provisioner: "driver.longhorn.io",
+                reclaimPolicy: args.reclaimPolicy,
+                allowVolumeExpansion: true,
+                volumeBindingMode: "Immediate",
+                parameters: {
+                    numberOfReplicas: String(args.replicas),
+                    staleReplicaTimeout: "30",
+                    fsType: "ext4",
+                    dataLocality: "best-effort",
+                    recurringJobSelector: JSON.stringify([{ name: jobGroup, isGroup: true }]),
+                },
+            },
+            { parent: this, dependsOn: [this.release], protect, retainOnDelete: protect },
+        );
+
+        const job = (task: "snapshot" | "backup", schedule: { cron: string; retain: number }) =>
+            new k8s.apiextensions.CustomResource(
+                childName(name, task),
+                {
+                    apiVersion: "longhorn.io/v1beta2",
+                    kind: "RecurringJob",
+                    metadata: { name: `${args.cell}-${task}`, namespace, labels },
+                    spec: { name: `${args.cell}-${task}`, task, cron: schedule.cron, retain: schedule.retain, concurrency: 1, groups: [jobGroup], labels: {} },
+                },
+                { parent: this, dependsOn: [this.release] },
+            );
+        this.recurringJobs = { snapshot: job("snapshot", args.snapshot), backup: job("backup", args.backup) };
+
+        this.registerOutputs({ storageClassName: this.storageClassName });
+    }
+}

@@ -1,0 +1,279 @@
+import { z } from "zod";
+import { ADDON_NAMESPACES } from "../../components/addons/namespaces";
+import { chartVersion, dnsLabel, quantity } from "./primitives";
+
+/**
+ * `agent-estate:addons`, `agent-estate:storage`, `agent-estate:postgres`: what every cell needs
+ * underneath its agents. Each add-on is a Helm chart pinned here (repository, chart, exact version);
+ * an add-on whose key is absent is not installed.
+ */
+
+/** A Helm chart pin: where it comes from, which chart, and one exact version. */
+export const helmChart = z.strictObject({
+    /** Chart repository URL, e.g. `https://charts.jetstack.io`. */
+    repo: z.url({ error: 'must be a chart repository URL such as "https://charts.jetstack.io"' }),
+    /** Chart name in that repository, e.g. `cert-manager`. */
+    chart: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a chart name such as "cert-manager"' }),
+    /** Exact chart version. Ranges (`^1.16`, `~1.16.0`, `1.x`) and `latest` are refused: they float. */
+    version: chartVersion,
+});
+export type HelmChartPin = z.infer<typeof helmChart>;
+
+/** A key in Vault's KV store (the path under the ClusterSecretStore's mount), read through External Secrets. */
+export const vaultKey = z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: 'must be a Vault KV key under the store\'s mount, e.g. "cells/kaze-dev/longhorn-backup" (no leading "/", no mount prefix)' });
+
+/** Credentials that External Secrets copies from one Vault entry; the properties each consumer needs are documented where it is used. */
+export const vaultCredentials = z.strictObject({ vaultKey });
+
+/** A PostgreSQL image tag CloudNativePG can read a version from: `16.6` or `16.6-3`. Bare majors (`16`) float. */
+const postgresTag = z.string().regex(/^(1[3-9])\.(0|[1-9]\d*)(-\d+)?$/, {
+    error: 'must pin a PostgreSQL major.minor such as "16.6" (a bare major like "16" or "latest" floats)',
+});
+
+/** Cron expression with five fields (minute hour day month weekday). */
+const cron5 = z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron expression such as "0 2 * * *"' });
+
+/** S3 URL: `s3://bucket/path` (CloudNativePG) or `s3://bucket@region/path` (Longhorn). */
+const s3Url = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](@[a-z0-9-]+)?(\/[A-Za-z0-9._/-]*)?$/, {
+    error: 'must be an S3 URL such as "s3://kaze-backups@eu-central-1/longhorn/"',
+});
+
+// ---------------------------------------------------------------------------------------------
+// agent-estate:addons
+
+/** Traefik, with the Authelia ForwardAuth middleware protected routes name. */
+const traefikIngress = z.strictObject({
+    controller: z.literal("traefik"),
+    chart: helmChart,
+    /**
+     * Authelia ForwardAuth: when set, a Traefik Middleware `authelia` is declared in the ingress
+     * namespace and protected Ingresses reference it. @default - no middleware
+     */
+    forwardAuth: z
+        .strictObject({
+            /** Authelia's authz endpoint, e.g. `http://authelia.authelia.svc.cluster.local/api/authz/forward-auth`. */
+            address: z.url({ error: 'must be Authelia\'s authz URL, e.g. "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth"' }),
+            /** Headers copied from Authelia's answer to the upstream request. @default ["Remote-User","Remote-Groups","Remote-Email","Remote-Name"] */
+            authResponseHeaders: z.array(z.string().min(1)).default(["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"]),
+        })
+        .optional(),
+});
+
+/** ingress-nginx; TLS certificates come from cert-manager. */
+const nginxIngress = z.strictObject({ controller: z.literal("ingress-nginx"), chart: helmChart });
+
+export const ingressAddon = z.discriminatedUnion("controller", [traefikIngress, nginxIngress], {
+    error: 'must be "traefik" (with Authelia ForwardAuth) or "ingress-nginx" (with cert-manager TLS)',
+});
+
+export const certManagerAddon = z.strictObject({
+    chart: helmChart,
+    /** The ACME ClusterIssuer every Ingress of the cell names. */
+    issuer: z.strictObject({
+        /** ClusterIssuer name. @default "letsencrypt" */
+        name: dnsLabel.default("letsencrypt"),
+        /** ACME account e-mail (expiry notices). */
+        email: z.email({ error: 'must be the ACME account e-mail, e.g. "ops@speedrun.ventures"' }),
+        /** ACME directory. @default - Let's Encrypt production */
+        server: z.url().default("https://acme-v02.api.letsencrypt.org/directory"),
+    }),
+});
+
+export const externalSecretsAddon = z.strictObject({ chart: helmChart });
+export const cloudnativePgAddon = z.strictObject({ chart: helmChart });
+
+export const monitoringAddon = z.strictObject({
+    /** kube-prometheus-stack. */
+    chart: helmChart,
+    /** Prometheus TSDB retention. @default "15d" */
+    retention: z.string().regex(/^[0-9]+(h|d|w|y)$/, { error: 'must be a Prometheus duration such as "15d"' }).default("15d"),
+    /** Grafana's admin login; the Vault entry holds `admin-user` and `admin-password`. */
+    grafanaAdmin: vaultCredentials,
+});
+
+/** An image pinned for an add-on that needs it set explicitly. */
+const addonImage = z.strictObject({
+    repository: z.string().min(1),
+    tag: z.string().regex(/^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, { error: 'must be an exact version such as "0.111.0"' }),
+});
+
+export const otelCollectorAddon = z.strictObject({
+    /** The opentelemetry-collector chart. */
+    chart: helmChart,
+    /** The collector image (the chart requires one; `-contrib` carries the exporters used here). */
+    image: addonImage,
+    /** Langfuse's OTLP/HTTP ingestion; the Vault entry holds `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`. */
+    langfuse: z.strictObject({
+        /** e.g. `http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel`. */
+        endpoint: z.url({ error: 'must be Langfuse\'s OTLP base URL, e.g. "http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel"' }),
+        credentials: vaultCredentials,
+    }),
+    /** The second trace sink (OTLP/gRPC), e.g. a Tempo or vendor collector. */
+    secondSink: z.strictObject({
+        /** `host:port` or URL of an OTLP/gRPC receiver. */
+        endpoint: z.string().min(1, { error: 'must be an OTLP/gRPC endpoint such as "tempo.monitoring.svc:4317"' }),
+        /** Plaintext gRPC (in-cluster sinks only). @default false */
+        insecure: z.boolean().default(false),
+    }),
+});
+
+export const langfuseAddon = z.strictObject({
+    chart: helmChart,
+    /** Public URL of the UI (NextAuth callback base), e.g. `https://langfuse.kaze.example`. */
+    url: z.url({ error: 'must be Langfuse\'s public URL, e.g. "https://langfuse.kaze-dev.speedrun.ventures"' }),
+    /**
+     * One Vault entry with `salt`, `nextauth-secret`, `encryption-key`, `postgres-password`,
+     * `clickhouse-password`, `redis-password`, `s3-user` and `s3-password`.
+     */
+    credentials: vaultCredentials,
+});
+
+/** `agent-estate:addons`: each key present installs that add-on. */
+export const addonsSection = z.strictObject({
+    ingress: ingressAddon.optional(),
+    certManager: certManagerAddon.optional(),
+    externalSecrets: externalSecretsAddon.optional(),
+    cloudnativePg: cloudnativePgAddon.optional(),
+    monitoring: monitoringAddon.optional(),
+    otelCollector: otelCollectorAddon.optional(),
+    langfuse: langfuseAddon.optional(),
+});
+export type AddonsConfig = z.infer<typeof addonsSection>;
+
+// ---------------------------------------------------------------------------------------------
+// agent-estate:storage
+
+const recurringJob = z.strictObject({
+    /** When it runs (five-field cron). */
+    cron: cron5,
+    /** How many snapshots or backups to keep. */
+    retain: z.number().int().min(1, { error: "must keep at least 1" }).max(100, { error: "must keep at most 100" }),
+});
+
+/** `agent-estate:storage`: Longhorn and the cell's StorageClass. */
+export const storageSection = z.strictObject({
+    longhorn: z.strictObject({
+        chart: helmChart,
+        /** Replicas of every volume (one per node): 1 in a single-node dev cluster, 3 in prod. */
+        replicas: z.number().int().min(1, { error: "must be 1 to 3 replicas" }).max(3, { error: "must be 1 to 3 replicas" }),
+        /** What happens to a volume when its claim is deleted. Must be "Retain" in prod. */
+        reclaimPolicy: z.enum(["Retain", "Delete"], { error: 'must be "Retain" or "Delete"' }),
+        /** Local snapshots. */
+        snapshot: recurringJob,
+        /** Off-cluster backups to the backup target. */
+        backup: recurringJob,
+        /** Where backups go. The Vault entry holds `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. */
+        backupTarget: z.strictObject({
+            url: s3Url,
+            /** S3-compatible endpoint for non-AWS stores (MinIO, Hetzner…). @default - AWS */
+            endpoint: z.url().optional(),
+            credentials: vaultCredentials,
+        }),
+    }),
+});
+export type StorageConfig = z.infer<typeof storageSection>;
+
+// ---------------------------------------------------------------------------------------------
+// agent-estate:postgres
+
+/** `agent-estate:postgres`: the cell's PostgreSQL (pgvector) cluster, run by CloudNativePG. */
+export const postgresSection = z.strictObject({
+    /** Namespace of the cluster (created by the Postgres component, closed by default). @default "data" */
+    namespace: dnsLabel.default("data"),
+    /** Operand image: a CloudNativePG PostgreSQL image that ships pgvector, pinned to major.minor. */
+    image: z.strictObject({
+        /** @default "ghcr.io/cloudnative-pg/postgresql" (the system images carry pgvector and barman-cloud) */
+        repository: z.string().min(1).default("ghcr.io/cloudnative-pg/postgresql"),
+        tag: postgresTag,
+    }),
+    /** Instances (1 primary + n-1 streaming replicas). */
+    instances: z.number().int().min(1, { error: "must be 1 to 5 instances" }).max(5, { error: "must be 1 to 5 instances" }),
+    /** Size of each instance's data volume. */
+    storageSize: quantity,
+    /** Application database and its owner. */
+    database: z.strictObject({
+        /** @default "kaze" */
+        name: dnsLabel.default("kaze"),
+        /** @default "kaze" */
+        owner: dnsLabel.default("kaze"),
+        /** The owner's login; the Vault entry holds `username` and `password`. */
+        credentials: vaultCredentials,
+    }),
+    /** Barman backups to object storage; the Vault entry holds `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. */
+    backup: z.strictObject({
+        destinationPath: s3Url,
+        /** S3-compatible endpoint for non-AWS stores. @default - AWS */
+        endpoint: z.url().optional(),
+        /** Six-field cron (seconds first), as CloudNativePG's ScheduledBackup reads it. */
+        schedule: z.string().regex(/^(\S+\s+){5}\S+$/, { error: 'must be a six-field cron with seconds first, e.g. "0 0 3 * * *"' }),
+        /** How long base backups and WALs are kept. @default "30d" */
+        retention: z.string().regex(/^[1-9][0-9]*[dwm]$/, { error: 'must be a retention such as "30d", "4w" or "3m"' }).default("30d"),
+        credentials: vaultCredentials,
+    }),
+    /** The PgBouncer pooler in front of the primary. */
+    pooler: z
+        .strictObject({
+            /** @default 1 */
+            instances: z.number().int().min(1).max(5).default(1),
+            /** @default "transaction" */
+            poolMode: z.enum(["session", "transaction"], { error: 'must be "session" or "transaction"' }).default("transaction"),
+            /** @default 1000 */
+            maxClientConn: z.number().int().min(1).default(1000),
+            /** @default 20 */
+            defaultPoolSize: z.number().int().min(1).default(20),
+        })
+        .default({ instances: 1, poolMode: "transaction", maxClientConn: 1000, defaultPoolSize: 20 }),
+});
+export type PostgresConfig = z.infer<typeof postgresSection>;
+
+// ---------------------------------------------------------------------------------------------
+// Cross-section checks, called from the schema's superRefine.
+
+interface AddonsCheckInput {
+    cell: { environment: string };
+    namespaces: ReadonlyArray<{ name: string }>;
+    addons: AddonsConfig;
+    storage?: StorageConfig;
+    postgres?: PostgresConfig;
+}
+
+/** What add-ons, storage and Postgres need from each other and from the rest of the config. */
+export function checkAddons(cfg: AddonsCheckInput, ctx: z.RefinementCtx): void {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const { addons, storage, postgres } = cfg;
+    const needsEso = (path: PropertyKey[], what: string) => {
+        if (addons.externalSecrets === undefined) issue(path, `${what} comes from Vault through External Secrets; add agent-estate:addons.externalSecrets (chart external-secrets)`);
+    };
+
+    // The add-ons' own namespaces are created by the add-ons; the cell must not declare them a second time.
+    const reserved = new Map<string, string>(Object.entries(ADDON_NAMESPACES).map(([k, v]) => [v, k]));
+    if (postgres !== undefined) reserved.set(postgres.namespace, "postgres");
+    cfg.namespaces.forEach((ns, i) => {
+        const owner = reserved.get(ns.name);
+        if (owner !== undefined) issue(["namespaces", i, "name"], `"${ns.name}" is the namespace of ${owner === "postgres" ? "agent-estate:postgres" : `the ${owner} add-on`}, which creates it; list only the cell's workload namespaces`);
+    });
+    if (postgres !== undefined && (Object.values(ADDON_NAMESPACES) as string[]).includes(postgres.namespace)) {
+        issue(["postgres", "namespace"], `"${postgres.namespace}" belongs to an add-on; use a namespace of its own such as "data"`);
+    }
+
+    if (addons.ingress?.controller === "ingress-nginx" && addons.certManager === undefined) {
+        issue(["addons", "ingress"], "ingress-nginx serves TLS from cert-manager certificates; add agent-estate:addons.certManager (chart cert-manager and a ClusterIssuer)");
+    }
+    if (addons.monitoring !== undefined) needsEso(["addons", "monitoring", "grafanaAdmin"], "Grafana's admin login");
+    if (addons.otelCollector !== undefined) needsEso(["addons", "otelCollector", "langfuse", "credentials"], "the collector's Langfuse key pair");
+    if (addons.langfuse !== undefined) needsEso(["addons", "langfuse", "credentials"], "Langfuse's credentials");
+
+    if (storage !== undefined) {
+        needsEso(["storage", "longhorn", "backupTarget", "credentials"], "the backup target's credentials");
+        if (cfg.cell.environment === "prod" && storage.longhorn.reclaimPolicy !== "Retain") {
+            issue(["storage", "longhorn", "reclaimPolicy"], 'must be "Retain" in prod: a deleted claim must not delete its data');
+        }
+    }
+    if (postgres !== undefined) {
+        if (addons.cloudnativePg === undefined) issue(["postgres"], "needs the CloudNativePG operator; add agent-estate:addons.cloudnativePg (chart cloudnative-pg)");
+        if (storage === undefined) issue(["postgres"], "stores its data on Longhorn; add agent-estate:storage.longhorn");
+        needsEso(["postgres", "database", "credentials"], "the application login");
+    }
+}

@@ -1,0 +1,329 @@
+import fc from "fast-check";
+import { beforeAll, describe, expect, it } from "vitest";
+import { chartVersion } from "../config/sections/primitives";
+import { CLUSTER_SECRET_STORE } from "../components/naming";
+import { plan } from "../plan/plan";
+import { validateKubernetesObjects } from "../plan/validate";
+import { PlannedResource } from "../plan/types";
+import { Declared, declare, stackConfig } from "./harness";
+
+type Props = Record<string, any>;
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** Every urn a resource waits for: its dependencies, theirs, and the children of a component it depends on. */
+function waitsFor(d: Declared, r: PlannedResource): Set<string> {
+    const seen = new Set<string>();
+    const queue = [...r.dependencies];
+    while (queue.length > 0) {
+        const urn = queue.pop()!;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const dep = d.resources.find((x) => x.urn === urn);
+        if (!dep) continue;
+        queue.push(...dep.dependencies);
+        if (!dep.custom) queue.push(...d.resources.filter((x) => x.parent === urn).map((x) => x.urn));
+    }
+    return seen;
+}
+
+/** The resources under a component, itself included. */
+function subtree(d: Declared, root: string): Set<string> {
+    const out = new Set([root]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const r of d.resources) {
+            if (r.parent && out.has(r.parent) && !out.has(r.urn)) {
+                out.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    return out;
+}
+
+function releaseOf(d: Declared, chart: string): PlannedResource & { props: Props } {
+    const found = d.ofType(RELEASE).filter((r) => (r.props as Props).chart === chart);
+    expect(found, `releases of chart ${chart}`).toHaveLength(1);
+    return found[0] as PlannedResource & { props: Props };
+}
+
+describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare(stack);
+    });
+
+    it("installs each add-on as a Helm release pinned to an exact chart version in a pinned repository", () => {
+        const releases = d.ofType(RELEASE).map((r) => r.props as Props);
+        expect(releases.map((r) => r.chart).sort()).toEqual(
+            ["cert-manager", "cloudnative-pg", "external-secrets", "kube-prometheus-stack", "langfuse", "longhorn", "opentelemetry-collector", "traefik"],
+        );
+        for (const r of releases) {
+            expect(r.version, r.chart).toMatch(/^v?\d+\.\d+\.\d+$/);
+            expect(r.repositoryOpts.repo, r.chart).toMatch(/^https:\/\//);
+            expect(r.createNamespace, r.chart).toBe(false);
+            expect(r.atomic, r.chart).toBe(true);
+        }
+    });
+
+    it("installs each release into a namespace the program declares, closed by default", () => {
+        for (const r of d.ofType(RELEASE)) {
+            const ns = (r.props as Props).namespace;
+            const namespace = d.k8s("Namespace", ns);
+            expect(r.dependencies).toContain(namespace.urn);
+            expect(d.k8s("NetworkPolicy", "default-deny", ns).props.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+        }
+    });
+
+    it("runs add-ons restricted unless the chart cannot, and only Longhorn and node-exporter privileged", () => {
+        const level = (ns: string) => d.k8s("Namespace", ns).props.metadata.labels["pod-security.kubernetes.io/enforce"];
+        expect(level("longhorn-system")).toBe("privileged");
+        expect(level("monitoring")).toBe("privileged");
+        expect(level("langfuse")).toBe("baseline");
+        for (const ns of ["traefik", "cert-manager", "external-secrets", "cnpg-system", "observability", "data"]) expect(level(ns), ns).toBe("restricted");
+    });
+
+    it("declares each custom resource after the operator whose CRD defines it", () => {
+        const operatorOf: Record<string, string> = {
+            "cert-manager.io": "cert-manager",
+            "traefik.io": "traefik",
+            "external-secrets.io": "external-secrets",
+            "postgresql.cnpg.io": "cloudnative-pg",
+            "longhorn.io": "longhorn",
+        };
+        const checked: string[] = [];
+        for (const r of d.resources) {
+            const apiVersion = (r.props as Props).apiVersion;
+            if (!r.custom || typeof apiVersion !== "string") continue;
+            const chart = operatorOf[apiVersion.split("/")[0]];
+            if (chart === undefined) continue;
+            expect(waitsFor(d, r).has(releaseOf(d, chart).urn), `${r.urn} waits for the ${chart} release`).toBe(true);
+            checked.push(r.name);
+        }
+        expect(checked.length).toBeGreaterThanOrEqual(12);
+    });
+
+    it("validates every custom resource that has a schema model", () => {
+        const ours = d.resources.filter((r) => /external-secrets\.io|cert-manager\.io|traefik\.io|monitoring\.coreos\.com/.test(String((r.props as Props).apiVersion)));
+        expect(ours.length).toBeGreaterThanOrEqual(8);
+        expect(validateKubernetesObjects(ours).errors).toEqual([]);
+    });
+
+    it("copies every add-on credential from Vault through the cell's ClusterSecretStore, refreshed every minute", () => {
+        const store = d.resources.find((r) => (r.props as Props).kind === "ClusterSecretStore" && (r.props as Props).metadata?.name === CLUSTER_SECRET_STORE);
+        expect(store).toBeDefined();
+        const eso = releaseOf(d, "external-secrets").urn;
+        const addonSecrets = d.kind("ExternalSecret").filter((e) => ["longhorn-system", "data", "monitoring", "observability", "langfuse"].includes(e.props.metadata.namespace));
+        expect(addonSecrets.map((e) => e.props.metadata.name).sort()).toEqual(
+            ["grafana-admin", "kaze-" + stack + "-pg-app", "kaze-" + stack + "-pg-backup-s3", "langfuse", "longhorn-backup-target", "otel-collector-langfuse"].sort(),
+        );
+        for (const e of addonSecrets) {
+            expect(e.props.apiVersion).toBe("external-secrets.io/v1beta1");
+            expect(e.props.spec.secretStoreRef).toEqual({ name: CLUSTER_SECRET_STORE, kind: "ClusterSecretStore" });
+            expect(e.props.spec.refreshInterval).toBe("1m");
+            expect(e.props.spec.data.every((x: Props) => x.remoteRef.key.startsWith("addons/"))).toBe(true);
+            expect(e.dependencies).toEqual(expect.arrayContaining([eso, store!.urn]));
+        }
+    });
+
+    it("lets the ClusterSecretStore's Vault role read exactly the add-ons' Vault keys", () => {
+        const policy = d.ofType("vault:index/policy:Policy").find((p) => String((p.props as Props).name).endsWith("-addons"));
+        expect(policy).toBeDefined();
+        for (const key of ["grafana-admin", "langfuse", "longhorn-backup", "otel-langfuse", "postgres-app", "postgres-backup"]) {
+            expect((policy!.props as Props).policy).toContain(`addons/${key}`);
+        }
+    });
+
+    it("puts no credential in any chart's values", () => {
+        for (const r of d.ofType(RELEASE)) {
+            const text = JSON.stringify((r.props as Props).values);
+            expect(text, (r.props as Props).chart).not.toMatch(/"(password|secret|token|salt|encryptionKey)"\s*:\s*"[^"]+"/i);
+        }
+        const langfuse = releaseOf(d, "langfuse").props.values;
+        expect(langfuse.langfuse.salt).toEqual({ secretKeyRef: { name: "langfuse", key: "salt" } });
+        expect(langfuse.postgresql.auth.existingSecret).toBe("langfuse");
+    });
+
+    it("fronts the cell with Traefik, which lets workload Ingresses use the Authelia ForwardAuth middleware", () => {
+        const traefik = releaseOf(d, "traefik").props;
+        expect(traefik.values.providers.kubernetesCRD.allowCrossNamespace).toBe(true);
+        expect(traefik.values.ingressClass).toMatchObject({ enabled: true, isDefaultClass: true, name: "traefik" });
+        const mw = d.k8s("Middleware", "authelia", "traefik");
+        expect(mw.props.spec.forwardAuth.address).toBe("http://authelia.authelia.svc.cluster.local/api/authz/forward-auth");
+        expect(mw.props.spec.forwardAuth.authResponseHeaders).toContain("Remote-User");
+    });
+
+    it("issues certificates from an ACME ClusterIssuer solved through the cell's ingress class", () => {
+        const issuer = d.k8s("ClusterIssuer", "letsencrypt");
+        expect(issuer.props.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: "traefik" } } }]);
+        expect(issuer.props.spec.acme.server).toBe(stack === "prod" ? "https://acme-v02.api.letsencrypt.org/directory" : "https://acme-staging-v02.api.letsencrypt.org/directory");
+        expect(releaseOf(d, "cert-manager").props.values.crds).toEqual({ enabled: true, keep: true });
+    });
+
+    it("fans traces out from one OTLP collector to Langfuse and a second sink", () => {
+        const config = releaseOf(d, "opentelemetry-collector").props.values.config;
+        expect(config.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["otlphttp/langfuse", "otlp/second"] });
+        expect(config.exporters["otlphttp/langfuse"]).toEqual({ endpoint: "http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel", headers: { Authorization: "${env:LANGFUSE_AUTH}" } });
+        expect(config.exporters["otlp/second"].endpoint).toBe("otel-sink.speedrun.ventures:4317");
+        const auth = d.k8s("ExternalSecret", "otel-collector-langfuse", "observability");
+        expect(auth.props.spec.target.template.data.LANGFUSE_AUTH).toMatch(/^Basic \{\{ printf "%s:%s" \.LANGFUSE_PUBLIC_KEY \.LANGFUSE_SECRET_KEY \| b64enc \}\}$/);
+    });
+
+    it("points every workload's OTLP exporter at the collector, which admits the cell's namespaces", () => {
+        const endpoint = "http://otel-collector.observability.svc.cluster.local:4317";
+        const envs = d.kind("ConfigMap").filter((c) => c.props.data?.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined);
+        expect(envs.length).toBeGreaterThanOrEqual(3);
+        for (const c of envs) expect(c.props.data.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(endpoint);
+        const allow = d.k8s("NetworkPolicy", "allow-addon", "observability").props.spec.ingress;
+        expect(allow).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "agent-estate/cell": `kaze-${stack}` } } }], ports: [{ port: 4317, protocol: "TCP" }, { port: 4318, protocol: "TCP" }] });
+    });
+
+    it("has Prometheus select every ServiceMonitor and Grafana load every labelled dashboard", () => {
+        const values = releaseOf(d, "kube-prometheus-stack").props.values;
+        expect(values.prometheus.prometheusSpec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);
+        expect(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.storageClassName).toBe(`kaze-${stack}-longhorn`);
+        expect(values.grafana.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" });
+        expect(values.grafana.admin).toEqual({ existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    });
+
+    it("exports what is installed and where to connect, and no credential", () => {
+        expect([...(d.outputs.addons as string[])].sort()).toEqual(["certManager", "cloudnativePg", "dashboards", "externalSecrets", "ingress", "langfuse", "longhorn", "monitoring", "otelCollector", "postgres"]);
+        expect(d.outputs).toMatchObject({
+            otlpEndpoint: "http://otel-collector.observability.svc.cluster.local:4317",
+            storageClass: `kaze-${stack}-longhorn`,
+            postgres: { host: `kaze-${stack}-pg-pooler-rw.data.svc.cluster.local`, port: 5432, loginSecret: `data/kaze-${stack}-pg-app` },
+        });
+    });
+
+    it("ships Grafana dashboards as labelled ConfigMaps, with panels for every workload and the database", () => {
+        const boards = d.kind("ConfigMap").filter((c) => c.props.metadata.labels?.grafana_dashboard === "1");
+        expect(boards.map((c) => c.props.metadata.name).sort()).toEqual([`kaze-${stack}-postgres-dashboard`, `kaze-${stack}-workloads-dashboard`]);
+        const workloads = JSON.parse(Object.values(d.k8s("ConfigMap", `kaze-${stack}-workloads-dashboard`).props.data)[0] as string);
+        const titles = workloads.panels.map((p: Props) => p.title);
+        for (const w of ["kaze-runtime", "kaze-gateway", "kaze-knowledge"]) expect(titles).toEqual(expect.arrayContaining([`${w}: CPU`, `${w}: memory`]));
+    });
+});
+
+describe.each(["dev", "prod"])("`npm run plan -- %s`", (stack) => {
+    it("includes every add-on, Longhorn and the database, with no policy violation or schema error on any of them", async () => {
+        const result = await plan({ stack });
+        const ours = (urn: string) => /agent-estate:(addons|storage|observability):/.test(urn);
+        const types = new Set(result.resources.filter((r) => ours(r.urn)).map((r) => r.type));
+        for (const t of ["agent-estate:addons:HelmAddon", "agent-estate:storage:Longhorn", "agent-estate:storage:PostgresCluster", "agent-estate:observability:Dashboards", RELEASE, "kubernetes:postgresql.cnpg.io/v1:Cluster", "kubernetes:postgresql.cnpg.io/v1:Pooler", "kubernetes:longhorn.io/v1beta2:RecurringJob"]) {
+            expect(types.has(t), t).toBe(true);
+        }
+        expect(result.violations.filter((v) => v.urn !== undefined && ours(v.urn))).toEqual([]);
+        expect(result.schemaErrors.filter((e) => ours(e.urn))).toEqual([]);
+    });
+});
+
+describe("a workload that serves /metrics", () => {
+    it("gets a ServiceMonitor, its workload waits for the Prometheus operator, and Prometheus is let in", async () => {
+        const rc = stackConfig("dev");
+        const workloads = JSON.parse(rc.config["agent-estate:workloads"]);
+        workloads["kaze-runtime"].metrics = { port: 4100 };
+        const d = await declare(stackConfig("dev", { set: { workloads } }));
+        const monitor = d.k8s("ServiceMonitor", "kaze-runtime", "kaze");
+        expect(monitor.props.spec.endpoints).toEqual([expect.objectContaining({ path: "/metrics" })]);
+        // The Cell makes the workload wait for the operator. (The ServiceMonitor itself carries no
+        // dependency of its own yet: the workload component does not pass one down; see the report.)
+        expect(d.byUrn(monitor.parent!).dependencies).toContain(releaseOf(d, "kube-prometheus-stack").urn);
+        const ingress = d.k8s("NetworkPolicy", "kaze-runtime", "kaze").props.spec.ingress;
+        expect(JSON.stringify(ingress)).toContain('"app.kubernetes.io/name":"prometheus"');
+    });
+});
+
+describe("an add-on toggle", () => {
+    let base: Declared;
+    beforeAll(async () => {
+        base = await declare("dev");
+    });
+
+    /** Declares dev without one add-on and returns what disappeared and what appeared. */
+    async function without(section: "addons" | "storage" | "postgres", key?: string) {
+        const rc = stackConfig("dev");
+        const value = JSON.parse(rc.config[`agent-estate:${section}`]);
+        const change = key === undefined ? { remove: [section] } : { set: { [section]: (delete value[key], value) } };
+        const d = await declare(stackConfig("dev", change));
+        const before = new Set(base.resources.map((r) => r.urn));
+        const after = new Set(d.resources.map((r) => r.urn));
+        return { removed: [...before].filter((u) => !after.has(u)).sort(), added: [...after].filter((u) => !before.has(u)) };
+    }
+
+    const component = (type: string) => {
+        const found = base.ofType(type);
+        expect(found, type).toHaveLength(1);
+        return [...subtree(base, found[0].urn)].sort();
+    };
+
+    it.each([
+        ["ingress", "agent-estate:addons:IngressController"],
+        ["certManager", "agent-estate:addons:CertManager"],
+        ["otelCollector", "agent-estate:addons:OtelCollector"],
+        ["langfuse", "agent-estate:addons:Langfuse"],
+    ])("addons.%s removes exactly that add-on, and nothing appears", async (key, type) => {
+        const { removed, added } = await without("addons", key);
+        expect(added).toEqual([]);
+        expect(removed).toEqual(component(type));
+    });
+
+    it("addons.monitoring removes the stack, its dashboards and the workloads' ServiceMonitors, nothing else", async () => {
+        const { removed, added } = await without("addons", "monitoring");
+        expect(added).toEqual([]);
+        const expected = [...component("agent-estate:addons:Monitoring"), ...component("agent-estate:observability:Dashboards"), ...base.kind("ServiceMonitor").map((r) => r.urn)].sort();
+        expect(removed).toEqual(expected);
+    });
+
+    it("postgres removes exactly the database", async () => {
+        const { removed, added } = await without("postgres");
+        expect(added).toEqual([]);
+        // The database dashboard goes with the database.
+        const board = base.k8s("ConfigMap", "kaze-dev-postgres-dashboard").urn;
+        expect(removed).toEqual([...component("agent-estate:storage:PostgresCluster"), board].sort());
+    });
+
+    it.each([
+        ["externalSecrets", /addons\.externalSecrets/],
+        ["cloudnativePg", /CloudNativePG/],
+    ])("addons.%s cannot be removed while something still needs it", async (key, says) => {
+        const rc = stackConfig("dev");
+        const addons = JSON.parse(rc.config["agent-estate:addons"]);
+        delete addons[key];
+        await expect(declare(stackConfig("dev", { set: { addons } }))).rejects.toThrow(says);
+    });
+
+    it("switches the ingress to ingress-nginx, with the ClusterIssuer solving through it", async () => {
+        const rc = stackConfig("dev");
+        const addons = JSON.parse(rc.config["agent-estate:addons"]);
+        addons.ingress = { controller: "ingress-nginx", chart: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.11.3" } };
+        const d = await declare(stackConfig("dev", { set: { addons } }));
+        expect(d.ofType(RELEASE).map((r) => (r.props as Props).chart)).not.toContain("traefik");
+        expect(d.kind("Middleware")).toEqual([]);
+        const nginx = releaseOf(d, "ingress-nginx").props;
+        expect(nginx.namespace).toBe("ingress-nginx");
+        expect(nginx.values.controller.ingressClassResource).toEqual({ name: "nginx", default: true });
+        expect(d.k8s("Namespace", "ingress-nginx").props.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("baseline");
+        expect(d.k8s("ClusterIssuer", "letsencrypt").props.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: "nginx" } } }]);
+    });
+});
+
+describe("a chart version", () => {
+    const exact = fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.boolean()).map(([a, b, c, v]) => `${v ? "v" : ""}${a}.${b}.${c}`);
+
+    it("is accepted when exact", () => {
+        fc.assert(fc.property(exact, (v) => chartVersion.safeParse(v).success));
+    });
+
+    it("is refused as a range, a wildcard, a partial version or a tag", () => {
+        const floating = fc.oneof(
+            exact.map((v) => `^${v}`),
+            exact.map((v) => `~${v}`),
+            exact.map((v) => `>=${v}`),
+            exact.map((v) => v.replace(/\.\d+$/, ".x")),
+            exact.map((v) => v.replace(/\.\d+$/, "")),
+            fc.constantFrom("latest", "*", "", "stable"),
+        );
+        fc.assert(fc.property(floating, (v) => !chartVersion.safeParse(v).success));
+    });
+});
