@@ -1,0 +1,123 @@
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiservice from "@pulumi/pulumiservice";
+import { DeliveryStackConfig } from "../../config/delivery";
+import { childName } from "../naming";
+import { StackDeployment } from "./deployment-settings";
+import { GitHubRepository } from "./github-repository";
+
+export interface DeliveryStackArgs {
+    /** The validated configuration of the delivery stack. */
+    config: DeliveryStackConfig;
+}
+
+/**
+ * The delivery stack: how the cell stacks are deployed, declared from a separate stack so that no
+ * stack manages its own deployment settings. It holds Pulumi Deployments settings and drift schedules
+ * per cell stack, self-hosted agent pools for customer-VPC cells, the policy group that binds the
+ * CrossGuard pack to prod stacks, and the estate's GitHub repositories (estate-wide, so owned by one
+ * stack rather than fought over by every cell).
+ */
+export class DeliveryStack extends pulumi.ComponentResource {
+    readonly agentPools: Readonly<Record<string, pulumiservice.AgentPool>>;
+    readonly deployments: Readonly<Record<string, StackDeployment>>;
+    readonly prodPolicy?: pulumiservice.PolicyGroup;
+    readonly repositories: Readonly<Record<string, GitHubRepository>>;
+
+    constructor(name: string, args: DeliveryStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agent-estate:delivery:DeliveryStack", name, {}, opts);
+        const cfg = args.config;
+        const d = cfg.delivery;
+
+        const service = new pulumiservice.Provider(childName(name, "pulumiservice"), { accessToken: cfg.secrets.pulumiAccessToken }, { parent: this });
+        const serviceOpts = { parent: this, providers: { pulumiservice: service } };
+        const serviceResourceOpts = { parent: this, provider: service };
+
+        this.agentPools = Object.fromEntries(
+            Object.entries(d.agentPools).map(([pool, spec]) => [
+                pool,
+                new pulumiservice.AgentPool(childName(name, `pool-${pool}`), { organizationName: d.organization, name: pool, description: spec.description }, serviceResourceOpts),
+            ]),
+        );
+
+        this.deployments = Object.fromEntries(
+            Object.entries(d.stacks).map(([stack, s]) => [
+                stack,
+                new StackDeployment(
+                    childName(name, `deploy-${stack}`),
+                    {
+                        organization: d.organization,
+                        project: d.project,
+                        stack,
+                        repository: d.repository,
+                        branch: d.branch,
+                        deployOnPush: s.deployOnPush,
+                        previewPullRequests: s.previewPullRequests,
+                        paths: s.paths,
+                        agentPoolId: s.agentPool === undefined ? undefined : this.agentPools[s.agentPool].agentPoolId,
+                        secretEnvironment: Object.fromEntries(Object.entries(s.secretEnvironment).map(([env, key]) => [env, secretOf(cfg, key)])),
+                        preRunCommands: s.preRunCommands,
+                        driftSchedule: s.detectDrift ? d.drift.schedule : undefined,
+                        autoRemediate: d.drift.autoRemediate,
+                    },
+                    serviceOpts,
+                ),
+            ]),
+        );
+
+        const prodStacks = Object.entries(d.stacks).filter(([, s]) => s.environment === "prod").map(([stack]) => stack);
+        if (prodStacks.length > 0) {
+            this.prodPolicy = new pulumiservice.PolicyGroup(
+                childName(name, "prod-policy"),
+                {
+                    organizationName: d.organization,
+                    name: `${d.project}-prod`,
+                    entityType: "stacks",
+                    mode: "preventative",
+                    stacks: prodStacks.map((stack) => ({ name: stack, routingProject: d.project })),
+                    policyPacks: [{ name: d.policyPack.name, versionTag: d.policyPack.versionTag }],
+                },
+                serviceResourceOpts,
+            );
+        }
+
+        const gh = cfg.github;
+        if (gh === undefined) {
+            this.repositories = {};
+        } else {
+            const provider = new github.Provider(childName(name, "github"), { owner: gh.owner, token: cfg.secrets.githubToken }, { parent: this });
+            const ghOpts = { parent: this, providers: { github: provider } };
+            this.repositories = Object.fromEntries(
+                Object.entries(gh.repositories).map(([repo, r]) => [
+                    repo,
+                    new GitHubRepository(
+                        childName(name, `repo-${repo}`),
+                        {
+                            name: repo,
+                            description: r.description,
+                            visibility: r.visibility,
+                            topics: r.topics,
+                            requiredChecks: r.requiredChecks,
+                            requiredApprovals: gh.requiredApprovals,
+                            actionsSecrets: Object.fromEntries(Object.entries(r.actionsSecrets).map(([n, key]) => [n, secretOf(cfg, key)])),
+                            actionsVariables: r.actionsVariables,
+                            environments: gh.environments,
+                            deployKeys: r.deployKeys,
+                            teams: gh.teams,
+                        },
+                        ghOpts,
+                    ),
+                ]),
+            );
+        }
+
+        this.registerOutputs({ stacks: Object.keys(this.deployments), repositories: Object.keys(this.repositories) });
+    }
+}
+
+/** A secret config key of the delivery stack; the config parse has checked that each referenced key is set. */
+function secretOf(cfg: DeliveryStackConfig, key: string): pulumi.Output<string> {
+    const value = cfg.secrets[key];
+    if (value === undefined) throw new Error(`agent-estate:${key} is not set; the delivery config parse should have refused this stack`);
+    return value;
+}

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as pulumiservice from "@pulumi/pulumiservice";
+import { childName } from "../naming";
+
+/** The paths whose change can alter any cell: the program, its dependencies and the project file. */
+export const PROGRAM_PATHS = ["index.ts", "components/**", "config/**", "Pulumi.yaml", "package.json", "package-lock.json"];
+
+export interface StackDeploymentArgs {
+    organization: string;
+    project: string;
+    stack: string;
+    /** GitHub repository, `owner/name`. */
+    repository: string;
+    /** @default "main" */
+    branch?: string;
+    /** `pulumi up` on push. @default true */
+    deployOnPush?: boolean;
+    /** `pulumi preview` on pull requests. @default true */
+    previewPullRequests?: boolean;
+    /** Path filters. @default - {@link PROGRAM_PATHS} and `Pulumi.<stack>.yaml` */
+    paths?: string[];
+    /** A self-hosted agent pool's id, for a cell only a private agent can reach. @default - Pulumi-hosted runners */
+    agentPoolId?: pulumi.Input<string>;
+    /** Secret environment variables of the deployment (kubeconfig, cloud credentials). @default {} */
+    secretEnvironment?: Record<string, pulumi.Output<string>>;
+    /** Commands before the operation. @default [] */
+    preRunCommands?: string[];
+    /** A drift-detection cron; unset turns drift detection off for this stack. @default - none */
+    driftSchedule?: string;
+    /** Run `pulumi up` when drift is found. @default false */
+    autoRemediate?: boolean;
+}
+
+/**
+ * How one stack is deployed by Pulumi Deployments: from git on push (and previewed on pull requests),
+ * with its credentials as secret environment variables held by Pulumi Cloud (never in the
+ * repository), optionally on a self-hosted agent pool, and checked for drift on a schedule.
+ */
+export class StackDeployment extends pulumi.ComponentResource {
+    readonly settings: pulumiservice.DeploymentSettings;
+    readonly drift?: pulumiservice.DriftSchedule;
+
+    constructor(name: string, args: StackDeploymentArgs, opts: pulumi.ComponentResourceOptions) {
+        super("agent-estate:delivery:StackDeployment", name, {}, opts);
+        const target = { organization: args.organization, project: args.project, stack: args.stack };
+        const environmentVariables = Object.fromEntries(Object.entries(args.secretEnvironment ?? {}).map(([k, v]) => [k, pulumi.secret(v)]));
+
+        this.settings = new pulumiservice.DeploymentSettings(
+            childName(name, "settings"),
+            {
+                ...target,
+                agentPoolId: args.agentPoolId,
+                vcs: {
+                    provider: "github",
+                    repository: args.repository,
+                    deployCommits: args.deployOnPush ?? true,
+                    previewPullRequests: args.previewPullRequests ?? true,
+                    paths: args.paths ?? [...PROGRAM_PATHS, `Pulumi.${args.stack}.yaml`],
+                },
+                sourceContext: { git: { branch: `refs/heads/${args.branch ?? "main"}` } },
+                operationContext: {
+                    environmentVariables,
+                    preRunCommands: args.preRunCommands ?? [],
+                    options: { skipIntermediateDeployments: true },
+                },
+                cacheOptions: { enable: true },
+            },
+            { parent: this },
+        );
+
+        if (args.driftSchedule !== undefined) {
+            this.drift = new pulumiservice.DriftSchedule(
+                childName(name, "drift"),
+                { ...target, scheduleCron: args.driftSchedule, autoRemediate: args.autoRemediate ?? false },
+                { parent: this, dependsOn: [this.settings] },
+            );
+        }
+        this.registerOutputs({ stack: `${args.organization}/${args.project}/${args.stack}` });
+    }
+}

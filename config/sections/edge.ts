@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { dnsLabel, port } from "./primitives";
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
+
+/** An IPv4 address: VIPs and pool members are addresses, never names the BIG-IP would have to resolve. */
+export const ipv4 = z.string().regex(IPV4, { error: 'must be an IPv4 address, e.g. "172.16.20.120"' });
+
+/** A host name or IPv4 address. */
+const host = z.string().regex(HOSTNAME, { error: 'must be a host name or IPv4 address, e.g. "172.16.10.10" or "bigip.example.com"' });
+
+/** A Service NodePort in the Kubernetes default range. */
+export const nodePort = z
+    .number()
+    .int()
+    .min(30000, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" })
+    .max(32767, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" });
+
+/** F5 object names: a partition, and the names the program derives under it. */
+const partition = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must be a BIG-IP partition name, e.g. "Common"' });
+
+/**
+ * One listening port of a VIP and the NodePort behind it. The backend is either a workload of this
+ * cell (its fixed `nodePort` is read from `agent-estate:workloads.<name>.nodePort`) or, for a Service
+ * the cell does not declare (argocd-server, a gateway proxy), a raw `nodePort` and a `service` name.
+ */
+export const vipListener = z
+    .strictObject({
+        /** Port the VIP listens on. */
+        port: port,
+        /** A workload of `agent-estate:workloads` whose NodePort Service backs this port. */
+        workload: dnsLabel.optional(),
+        /** The NodePort of a Service the cell does not declare. */
+        nodePort: nodePort.optional(),
+        /** The name of that Service, for descriptions and outputs. @default - the workload's name */
+        service: z.string().min(1).optional(),
+    })
+    .superRefine((l, ctx) => {
+        if ((l.workload === undefined) === (l.nodePort === undefined)) {
+            ctx.addIssue({ code: "custom", message: 'must set exactly one of "workload" (a workload of this cell with a nodePort) or "nodePort" (30000-32767, with "service" naming the backend)' });
+        }
+        if (l.nodePort !== undefined && l.service === undefined) {
+            ctx.addIssue({ code: "custom", path: ["service"], message: 'is required with "nodePort": name the Service behind it, e.g. "argocd-server"' });
+        }
+    });
+export type VipListener = z.infer<typeof vipListener>;
+
+/** How the BIG-IP decides a pool member is up. */
+export const healthCheck = z
+    .strictObject({
+        /** `tcp`: the NodePort accepts connections; `http`: `GET <path>` answers 2xx/3xx. @default "tcp" */
+        type: z.enum(["tcp", "http"], { error: 'must be "tcp" or "http"' }).default("tcp"),
+        /** Path for `http` checks. @default "/" */
+        path: z.string().startsWith("/", { error: 'must be a path starting with "/", e.g. "/healthz"' }).default("/"),
+        /** Seconds between checks. @default 5 */
+        interval: z.number().int().min(1).default(5),
+        /** Seconds without an answer before a member is marked down; F5 recommends 3 × interval + 1. @default 16 */
+        timeout: z.number().int().min(1).default(16),
+    })
+    .refine((h) => h.timeout > h.interval, { error: "timeout must be longer than interval (F5 recommends 3 × interval + 1)", path: ["timeout"] });
+
+/** One virtual IP: an address, the ports it listens on, and what answers behind each port. */
+export const vipSpec = z.strictObject({
+    /** Short name; F5 objects are named `<cell>-<name>-<port>`. */
+    name: dnsLabel,
+    /** The DNS name that points at the VIP (documentation and outputs; DNS itself is managed elsewhere). */
+    dns: z.string().regex(HOSTNAME, { error: 'must be a DNS name, e.g. "solo.rooster.maniak.com"' }).optional(),
+    /** The VIP address. */
+    address: ipv4,
+    /** Listening ports; one virtual server, pool and monitor each. */
+    listeners: z.array(vipListener).min(1, { error: "must list at least one listener, e.g. [{port: 443, workload: kaze-gateway}]" }),
+    /** @default - a TCP check every 5 s, 16 s timeout */
+    healthCheck: healthCheck.default({ type: "tcp", path: "/", interval: 5, timeout: 16 }),
+});
+export type VipSpec = z.infer<typeof vipSpec>;
+
+/** `agent-estate:f5`: the BIG-IP that fronts the cell, the cluster nodes behind it, and the VIPs. */
+export const f5Section = z
+    .strictObject({
+        /** Management address of the BIG-IP. The password is the secret `agent-estate:f5Password`. */
+        address: host,
+        /** Management port. @default 443 */
+        port: port.optional(),
+        /** A user with iControl REST access to the partition. */
+        username: z.string().min(1, { error: 'must name a BIG-IP user, e.g. "admin"' }),
+        /** Partition the cell's objects live in. @default "Common" */
+        partition: partition.default("Common"),
+        /** Verify the management API's TLS certificate. Turn off only for a lab BIG-IP with a self-signed certificate. @default true */
+        validateCerts: z.boolean().default(true),
+        /** Addresses of the cluster nodes: every VIP pool has each of them as a member on the Service's NodePort. */
+        nodes: z.array(ipv4).min(1, { error: 'must list the cluster nodes\' addresses, e.g. ["172.16.10.130"]' }),
+        /** The VIPs of the cell. @default [] */
+        vips: z.array(vipSpec).default([]),
+    })
+    .superRefine((f5, ctx) => {
+        const seenNodes = new Set<string>();
+        f5.nodes.forEach((n, i) => {
+            if (seenNodes.has(n)) ctx.addIssue({ code: "custom", path: ["nodes", i], message: `node "${n}" is listed twice` });
+            seenNodes.add(n);
+        });
+        const names = new Set<string>();
+        const endpoints = new Map<string, string>();
+        f5.vips.forEach((vip, i) => {
+            if (names.has(vip.name)) ctx.addIssue({ code: "custom", path: ["vips", i, "name"], message: `VIP name "${vip.name}" is used twice; names must be unique` });
+            names.add(vip.name);
+            vip.listeners.forEach((l, j) => {
+                const endpoint = `${vip.address}:${l.port}`;
+                const owner = endpoints.get(endpoint);
+                if (owner !== undefined) ctx.addIssue({ code: "custom", path: ["vips", i, "listeners", j, "port"], message: `${endpoint} is already used by VIP "${owner}"; one address and port serve one backend` });
+                endpoints.set(endpoint, vip.name);
+            });
+        });
+    });
+export type F5Config = z.infer<typeof f5Section>;
+
+/**
+ * Cross-section check (called from the schema's superRefine): a listener that names a workload needs
+ * that workload, with a fixed `nodePort`, so the BIG-IP knows where to send traffic.
+ */
+export function checkVipBackends(f5: F5Config | undefined, workloads: Readonly<Record<string, { nodePort?: number }>>, ctx: z.RefinementCtx): void {
+    f5?.vips.forEach((vip, i) =>
+        vip.listeners.forEach((l, j) => {
+            if (l.workload === undefined) return;
+            const path = ["f5", "vips", i, "listeners", j, "workload"];
+            const w = workloads[l.workload];
+            if (w === undefined) {
+                ctx.addIssue({ code: "custom", path, message: `"${l.workload}" is not a workload of agent-estate:workloads (${Object.keys(workloads).join(", ") || "none"}); name one, or give a raw nodePort and service` });
+            } else if (w.nodePort === undefined) {
+                ctx.addIssue({ code: "custom", path, message: `workload "${l.workload}" has no fixed NodePort; set agent-estate:workloads.${l.workload}.nodePort (30000-32767) so VIP "${vip.name}" can reach it` });
+            }
+        }),
+    );
+}

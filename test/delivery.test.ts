@@ -1,0 +1,198 @@
+import * as fs from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PREVIEW_AND_POLICY_CHECK } from "../components/delivery/checks";
+import { parseDeliveryConfig } from "../config/delivery";
+import { ConfigError } from "../config/errors";
+import { RawStackConfig } from "../config/parse";
+import { SECRET_PLACEHOLDER } from "../plan/types";
+import { declare, Declared, ROOT, stackConfig } from "./harness";
+
+type Props = Record<string, any>;
+const props = (d: Declared, type: string): Array<{ name: string; props: Props; protect: boolean; retainOnDelete: boolean; provider?: string; parent?: string }> => d.ofType(type) as any;
+const settingsOf = (d: Declared, stack: string) => props(d, "pulumiservice:index:DeploymentSettings").find((s) => s.props.stack === stack)!;
+
+/** The delivery stack's committed configuration as the program reads it. */
+function deliveryRaw(): RawStackConfig & { values: Record<string, any>; secretKeys: Set<string> } {
+    const rc = stackConfig("delivery");
+    const values: Record<string, any> = {};
+    const secretKeys = new Set<string>();
+    for (const [full, text] of Object.entries(rc.config)) {
+        if (!full.startsWith("agent-estate:")) continue;
+        const key = full.slice("agent-estate:".length);
+        values[key] = /^[[{]/.test(text) ? JSON.parse(text) : text;
+        if (rc.secretKeys.includes(full)) secretKeys.add(key);
+    }
+    return { stack: "delivery", values, secretKeys };
+}
+
+function problemsOf(raw: RawStackConfig): ConfigError {
+    try {
+        parseDeliveryConfig(raw);
+    } catch (e) {
+        if (ConfigError.isInstance(e)) return e;
+        throw e;
+    }
+    throw new Error("the configuration was accepted");
+}
+
+describe("the delivery stack", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("delivery");
+    });
+
+    it("declares no cell: no Kubernetes provider, no namespace", () => {
+        expect(d.resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes")).toEqual([]);
+    });
+
+    it("deploys each cell stack from git on push and previews pull requests, filtered to the program and the stack's file", () => {
+        for (const stack of ["dev", "prod", "rooster"]) {
+            const s = settingsOf(d, stack).props;
+            expect(s.organization).toBe("speedrun-ventures");
+            expect(s.project).toBe("agent-estate");
+            expect(s.vcs).toMatchObject({ provider: "github", repository: "speedrun-ventures/agent-estate", deployCommits: true, previewPullRequests: true });
+            expect(s.vcs.paths).toEqual(expect.arrayContaining(["components/**", "config/**", "index.ts", `Pulumi.${stack}.yaml`]));
+            expect(s.sourceContext.git.branch).toBe("refs/heads/main");
+        }
+    });
+
+    it("deploys every stack file of the repository except its own", () => {
+        const stacks = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.slice(7, -5)).filter((s) => s !== "delivery");
+        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(stacks.sort());
+    });
+
+    it("never manages its own deployment settings", () => {
+        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["dev", "prod", "rooster"]);
+    });
+
+    it("keeps each deployment's credentials secret (the operation context carries the kubeconfig)", () => {
+        for (const s of props(d, "pulumiservice:index:DeploymentSettings")) expect(s.props.operationContext, s.name).toBe(SECRET_PLACEHOLDER);
+        const text = JSON.stringify(d.resources.map((r) => r.props));
+        expect(text).not.toContain("ZmFrZS1rdWJlY29uZmln"); // the ciphertexts of the kubeconfig secrets
+    });
+
+    it("runs only Rooster, whose API server is private, on the self-hosted agent pool", () => {
+        const [pool] = props(d, "pulumiservice:index:AgentPool");
+        expect(pool.props).toMatchObject({ name: "rooster-onprem", organizationName: "speedrun-ventures" });
+        expect(settingsOf(d, "rooster").props.agentPoolId).toBe("mock-pool-delivery-pool-rooster-onprem");
+        expect(settingsOf(d, "dev").props.agentPoolId).toBeUndefined();
+        expect(settingsOf(d, "prod").props.agentPoolId).toBeUndefined();
+        expect(d.outputs.agentPoolTokens).toEqual({ "rooster-onprem": SECRET_PLACEHOLDER });
+    });
+
+    it("checks every stack for drift every six hours without remediating on its own", () => {
+        const drift = props(d, "pulumiservice:index:DriftSchedule");
+        expect(drift.map((s) => s.props.stack).sort()).toEqual(["dev", "prod", "rooster"]);
+        for (const s of drift) expect(s.props).toMatchObject({ scheduleCron: "0 */6 * * *", autoRemediate: false });
+    });
+
+    it("binds the agent-estate policy pack, preventative, to the prod stacks only", () => {
+        const [group] = props(d, "pulumiservice:index:PolicyGroup");
+        expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks", policyPacks: [{ name: "agent-estate" }] });
+        expect(group.props.stacks.map((s: Props) => s.name).sort()).toEqual(["prod", "rooster"]);
+    });
+
+    it("manages the Pulumi Cloud objects through an explicit provider holding the access token as a secret", () => {
+        const [service] = props(d, "pulumi:providers:pulumiservice");
+        expect(service.props.accessToken).toBe(SECRET_PLACEHOLDER);
+        for (const type of ["DeploymentSettings", "DriftSchedule", "AgentPool", "PolicyGroup"]) {
+            for (const r of props(d, `pulumiservice:index:${type}`)) expect(r.provider, r.name).toMatch(/pulumi:providers:pulumiservice::delivery-pulumiservice::/);
+        }
+    });
+});
+
+describe("the estate's GitHub repositories", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("delivery");
+    });
+
+    it("are the program's repository, the Kaze services and the agent definitions", () => {
+        expect(props(d, "github:index/repository:Repository").map((r) => r.props.name).sort()).toEqual(["agent-estate", "kaze-agent-ops", "kaze-gateway", "kaze-knowledge", "kaze-runtime"]);
+    });
+
+    it("are private, topical, alerted on vulnerabilities, delete merged branches, and are protected from destroy", () => {
+        for (const r of props(d, "github:index/repository:Repository")) {
+            expect(r.props).toMatchObject({ visibility: "private", vulnerabilityAlerts: true, deleteBranchOnMerge: true, archiveOnDestroy: true });
+            expect(r.props.topics.length).toBeGreaterThan(0);
+            expect(r.protect && r.retainOnDelete, r.name).toBe(true);
+            expect(r.provider).toMatch(/pulumi:providers:github::delivery-github::/);
+        }
+    });
+
+    it("protect main on each: one approval, the preview-and-policy check, no force push or deletion, admins included", () => {
+        const protections = props(d, "github:index/branchProtection:BranchProtection");
+        expect(protections).toHaveLength(5);
+        for (const bp of protections) {
+            expect(bp.props).toMatchObject({ pattern: "main", enforceAdmins: true, allowsForcePushes: false, allowsDeletions: false });
+            expect(bp.props.requiredPullRequestReviews[0].requiredApprovingReviewCount).toBe(1);
+            expect(bp.props.requiredStatusChecks[0].contexts).toContain(PREVIEW_AND_POLICY_CHECK);
+        }
+        expect(protections.map((p) => p.props.repositoryId).sort()).toEqual(["agent-estate", "kaze-agent-ops", "kaze-gateway", "kaze-knowledge", "kaze-runtime"].map((n) => `R_mock_${n}`));
+    });
+
+    it("give CI its Pulumi token as a secret Actions secret, and the org as a variable", () => {
+        const [secret] = props(d, "github:index/actionsSecret:ActionsSecret");
+        expect(secret.props).toEqual({ repository: "agent-estate", secretName: "PULUMI_ACCESS_TOKEN", value: SECRET_PLACEHOLDER });
+        const orgVar = props(d, "github:index/actionsVariable:ActionsVariable").find((v) => v.props.variableName === "PULUMI_ORG");
+        expect(orgVar?.props).toMatchObject({ repository: "agent-estate", value: "speedrun-ventures" });
+    });
+
+    it("have dev and prod environments, prod waiting for the platform team and only for protected branches", () => {
+        const envs = props(d, "github:index/repositoryEnvironment:RepositoryEnvironment").filter((e) => e.props.repository === "kaze-runtime");
+        expect(envs.map((e) => e.props.environment).sort()).toEqual(["dev", "prod"]);
+        const prod = envs.find((e) => e.props.environment === "prod")!;
+        expect(prod.props.reviewers).toEqual([{ teams: [9184467], users: [] }]);
+        expect(prod.props.deploymentBranchPolicy).toEqual({ protectedBranches: true, customBranchPolicies: false });
+        expect(prod.props.canAdminsBypass).toBe(false);
+    });
+
+    it("give each cell's git-sync a read-only deploy key on the agent definitions only", () => {
+        const keys = props(d, "github:index/repositoryDeployKey:RepositoryDeployKey");
+        expect(keys.map((k) => k.props.title).sort()).toEqual(["git-sync kaze-dev", "git-sync kaze-prod"]);
+        for (const k of keys) {
+            expect(k.props.repository).toBe("kaze-agent-ops");
+            expect(k.props.readOnly).toBe(true);
+            expect(k.props.key).toMatch(/^ssh-ed25519 /);
+        }
+    });
+
+    it("grant the platform team maintain and the agents team push on every repository", () => {
+        const access = props(d, "github:index/teamRepository:TeamRepository");
+        expect(access).toHaveLength(10);
+        expect(access.filter((a) => a.props.teamId === "platform").every((a) => a.props.permission === "maintain")).toBe(true);
+        expect(access.filter((a) => a.props.teamId === "agents").every((a) => a.props.permission === "push")).toBe(true);
+    });
+});
+
+describe("a broken delivery configuration", () => {
+    const cases: Array<[string, (v: Record<string, any>, secrets: Set<string>) => void, string, RegExp]> = [
+        ["the delivery stack deploying itself", (v) => (v.delivery.stacks.delivery = { environment: "prod" }), "agent-estate:delivery.stacks.delivery", /this stack itself/],
+        ["an agent pool that is not declared", (v) => (v.delivery.stacks.rooster.agentPool = "elsewhere"), "agent-estate:delivery.stacks.rooster.agentPool", /not one of agent-estate:delivery.agentPools/],
+        ["a deployment secret that is not set", (v) => (v.delivery.stacks.dev.secretEnvironment.CLOUD_TOKEN = "cloudToken"), "agent-estate:delivery.stacks.dev.secretEnvironment.CLOUD_TOKEN", /agent-estate:cloudToken, which is not set/],
+        ["a deployment secret stored in plaintext", (_v, s) => s.delete("kazeDevKubeconfig"), "agent-estate:kazeDevKubeconfig", /plaintext/],
+        ["the Pulumi token in plaintext", (_v, s) => s.delete("pulumiAccessToken"), "agent-estate:pulumiAccessToken", /plaintext/],
+        ["no Pulumi token", (v, s) => (delete v.pulumiAccessToken, s.delete("pulumiAccessToken")), "agent-estate:pulumiAccessToken", /required when agent-estate:delivery is set/],
+        ["no GitHub token", (v, s) => (delete v.githubToken, s.delete("githubToken")), "agent-estate:githubToken", /required when agent-estate:github is set/],
+        ["an unused secret", (v, s) => ((v.strayToken = "x"), s.add("strayToken")), "agent-estate:strayToken", /no deployment or repository uses/],
+        ["a drift schedule that is not cron", (v) => (v.delivery.drift.schedule = "hourly"), "agent-estate:delivery.drift.schedule", /five-field cron/],
+        ["a repository without a description", (v) => delete v.github.repositories["kaze-runtime"].description, "agent-estate:github.repositories.kaze-runtime.description", /required/],
+        ["zero required approvals", (v) => (v.github.requiredApprovals = 0), "agent-estate:github.requiredApprovals", /never merged unreviewed/],
+        ["a deploy key that is not a public key", (v) => (v.github.repositories["kaze-agent-ops"].deployKeys["git-sync kaze-dev"] = "-----BEGIN OPENSSH PRIVATE KEY-----"), 'agent-estate:github.repositories.kaze-agent-ops.deployKeys.git-sync kaze-dev', /OpenSSH public key/],
+        ["an unknown team permission", (v) => (v.github.teams.platform = "write"), "agent-estate:github.teams.platform", /"maintain"/],
+        ["a misspelt key", (v) => (v.delivery.stack = {}), "agent-estate:delivery.stack", /not a key the delivery stack reads/],
+    ];
+
+    it.each(cases)("%s is reported with its key and a fix", (_title, breaks, key, says) => {
+        const raw = deliveryRaw();
+        breaks(raw.values, raw.secretKeys);
+        const error = problemsOf(raw);
+        const problem = error.problems.find((p) => p.key === key);
+        expect(problem, `problems were: ${error.message}`).toBeDefined();
+        expect(problem!.message).toMatch(says);
+    });
+
+    it("accepts the committed delivery stack", () => {
+        expect(() => parseDeliveryConfig(deliveryRaw())).not.toThrow();
+    });
+});

@@ -1,0 +1,129 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { ConfigError } from "../config/errors";
+import { FAST_L4_PROFILE } from "../components/edge/f5-names";
+import { SECRET_PLACEHOLDER } from "../plan/types";
+import { declare, Declared, stackConfig } from "./harness";
+
+/** The VIP table of the Rooster README (seed 001): DNS, VIP, port → backend NodePort. */
+const ROOSTER_TABLE: Array<{ dns: string; address: string; port: number; nodePort: number }> = [
+    { dns: "solo.rooster.maniak.com", address: "172.16.20.120", port: 8080, nodePort: 31572 },
+    { dns: "argo.rooster.maniak.io", address: "172.16.20.121", port: 443, nodePort: 31988 },
+    { dns: "argo.rooster.maniak.io", address: "172.16.20.121", port: 80, nodePort: 32178 },
+    { dns: "xai.rooster.maniak.com", address: "172.16.20.122", port: 8081, nodePort: 31990 },
+    { dns: "mcp.rooster.maniak.com", address: "172.16.20.123", port: 8090, nodePort: 30168 },
+    { dns: "model.rooster.maniak.com", address: "172.16.20.124", port: 8085, nodePort: 30689 },
+    { dns: "github.rooster.maniak.com", address: "172.16.20.125", port: 8092, nodePort: 31313 },
+];
+const ROOSTER_NODES = ["172.16.10.130", "172.16.10.132", "172.16.10.133", "172.16.10.136"];
+
+const f5 = (d: Declared, kind: string) => d.ofType(`f5bigip:ltm/${kind}`) as Array<{ name: string; props: Record<string, any>; provider?: string; dependencies: string[] }>;
+
+describe("the Rooster stack reproduces the F5 VIP table of its README", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("rooster");
+    });
+
+    it("declares one virtual server per table row, on the VIP address and port", () => {
+        const vs = f5(d, "virtualServer:VirtualServer");
+        expect(vs.map((v) => `${v.props.destination}:${v.props.port}`).sort()).toEqual(ROOSTER_TABLE.map((r) => `${r.address}:${r.port}`).sort());
+    });
+
+    it("makes every virtual server a fastL4 forwarder with SNAT automap, in front of its own pool", () => {
+        for (const v of f5(d, "virtualServer:VirtualServer")) {
+            expect(v.props.profiles).toEqual([FAST_L4_PROFILE]);
+            expect(v.props.sourceAddressTranslation).toBe("automap");
+            expect(v.props.ipProtocol).toBe("tcp");
+            expect(v.props.mask).toBe("255.255.255.255");
+            expect(v.props.pool).toBe(v.props.name);
+        }
+    });
+
+    it("attaches all four Talos nodes to each pool on the row's NodePort", () => {
+        const members = f5(d, "poolAttachment:PoolAttachment");
+        for (const row of ROOSTER_TABLE) {
+            const pool = `/Common/rooster-${row.dns.split(".")[0]}-${row.port}`;
+            const nodes = members.filter((m) => m.props.pool === pool).map((m) => m.props.node as string);
+            expect(nodes.sort(), pool).toEqual(ROOSTER_NODES.map((n) => `/Common/rooster-node-${n}:${row.nodePort}`).sort());
+        }
+    });
+
+    it("declares each cluster node once, shared by all pools", () => {
+        expect(f5(d, "node:Node").map((n) => n.props.address).sort()).toEqual([...ROOSTER_NODES].sort());
+    });
+
+    it("gives each pool a TCP monitor of its own", () => {
+        const monitors = f5(d, "monitor:Monitor");
+        expect(monitors).toHaveLength(ROOSTER_TABLE.length);
+        for (const p of f5(d, "pool:Pool")) {
+            expect(p.props.monitors).toHaveLength(1);
+            const m = monitors.find((x) => x.props.name === p.props.monitors[0]);
+            expect(m?.props.parent, p.props.name).toBe("/Common/tcp");
+        }
+    });
+
+    it("manages every F5 object through the explicit f5bigip provider, whose password is secret", () => {
+        const [provider] = d.ofType("pulumi:providers:f5bigip");
+        expect(provider.props.address).toBe("172.16.10.10");
+        expect(provider.props.username).toBe("admin");
+        expect(provider.props.password).toBe(SECRET_PLACEHOLDER);
+        for (const r of d.resources.filter((x) => x.type.startsWith("f5bigip:ltm/"))) expect(r.provider, r.name).toMatch(/^urn:.*pulumi:providers:f5bigip::rooster-f5bigip::/);
+    });
+
+    it("exports the VIP endpoints", () => {
+        expect([...(d.outputs.vips as string[])].sort()).toEqual(ROOSTER_TABLE.map((r) => `${r.address}:${r.port}`).sort());
+    });
+});
+
+describe("a VIP in front of a workload of the cell", () => {
+    const prodWith = (nodePort: number | undefined) => {
+        const rc = stackConfig("prod");
+        const workloads = JSON.parse(rc.config["agent-estate:workloads"]);
+        if (nodePort !== undefined) workloads["kaze-gateway"].nodePort = nodePort;
+        else delete workloads["kaze-gateway"].nodePort;
+        return stackConfig("prod", {
+            set: {
+                workloads,
+                f5: {
+                    address: "bigip.example.com",
+                    username: "pulumi",
+                    nodes: ["10.0.0.11", "10.0.0.12"],
+                    vips: [{ name: "gateway", address: "10.0.1.20", listeners: [{ port: 443, workload: "kaze-gateway" }], healthCheck: { type: "http", path: "/health" } }],
+                },
+            },
+            secrets: { f5Password: "v1:opaque" },
+        });
+    };
+
+    it("sends traffic to the workload's fixed NodePort on every node", async () => {
+        const d = await declare(prodWith(31443));
+        const members = f5(d, "poolAttachment:PoolAttachment").map((m) => m.props.node).sort();
+        expect(members).toEqual(["/Common/kaze-prod-node-10.0.0.11:31443", "/Common/kaze-prod-node-10.0.0.12:31443"]);
+        const [vs] = f5(d, "virtualServer:VirtualServer");
+        expect(vs.props.description).toContain("kaze-gateway");
+    });
+
+    it("checks members with an HTTP monitor on the configured path", async () => {
+        const d = await declare(prodWith(31443));
+        const [m] = f5(d, "monitor:Monitor");
+        expect(m.props.parent).toBe("/Common/http");
+        expect(m.props.send).toMatch(/^GET \/health HTTP\/1\.1/);
+    });
+
+    it("is refused, naming both keys, when the workload has no nodePort", async () => {
+        const error = await declare(prodWith(undefined)).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        expect(ConfigError.isInstance(error)).toBe(true);
+        const problem = (error as ConfigError).problems.find((p) => p.key === "agent-estate:f5.vips[0].listeners[0].workload");
+        expect(problem?.message).toContain("agent-estate:workloads.kaze-gateway.nodePort");
+    });
+});
+
+describe("stacks without an f5 section", () => {
+    it("declare no F5 provider or object", async () => {
+        const d = await declare("dev");
+        expect(d.resources.filter((r) => r.type.startsWith("f5bigip:") || r.type === "pulumi:providers:f5bigip")).toEqual([]);
+    });
+});
