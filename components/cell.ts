@@ -1,8 +1,45 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tailscale from "@pulumi/tailscale";
+import * as vault from "@pulumi/vault";
+import { ConfigError, ConfigProblem } from "../config/errors";
 import { CellConfig } from "../config/parse";
-import { cellLabels } from "./naming";
+import { VipListener } from "../config/sections/edge";
+import * as f5bigip from "./edge/f5bigip";
+import { F5ClusterNodes } from "./edge/f5-nodes";
+import { F5Vip, F5VipListener } from "./edge/f5-vip";
+import { workloadVaultKeys } from "../config/sections/secrets";
+import { TAILSCALE_AUTHKEY, cellLabels, serviceAccountName } from "./naming";
 import { CellNamespace } from "./network/namespace";
+import { AgentWorkload } from "./workloads/agent-workload";
+import { workloadArgsFromConfig } from "./workloads/from-config";
+import { ExternalSecrets } from "./secrets/external-secrets";
+import { TailnetKeys } from "./secrets/tailnet-keys";
+import { MANAGED_SUBPATH, READER_ROLE, VaultCell } from "./secrets/vault-cell";
+import { CertManager } from "./addons/cert-manager";
+import { CloudNativePg } from "./addons/cloudnative-pg";
+import { ExternalSecretsOperator } from "./addons/external-secrets-operator";
+import { IngressController } from "./addons/ingress";
+import { Langfuse } from "./addons/langfuse";
+import { Monitoring } from "./addons/monitoring";
+import { OtelCollector } from "./addons/otel-collector";
+import { Dashboards } from "./observability/dashboards";
+import { Longhorn } from "./storage/longhorn";
+import { PostgresCluster } from "./storage/postgres";
+
+/** What the cell runs underneath its agents; each is absent when its config key is. */
+export interface CellAddons {
+    ingress?: IngressController;
+    certManager?: CertManager;
+    externalSecrets?: ExternalSecretsOperator;
+    cloudnativePg?: CloudNativePg;
+    monitoring?: Monitoring;
+    otelCollector?: OtelCollector;
+    langfuse?: Langfuse;
+    longhorn?: Longhorn;
+    postgres?: PostgresCluster;
+    dashboards?: Dashboards;
+}
 
 export interface CellArgs {
     /** The validated configuration of this cell. */
@@ -18,6 +55,18 @@ export interface CellArgs {
 export class Cell extends pulumi.ComponentResource {
     readonly kubernetes: k8s.Provider;
     readonly namespaces: Readonly<Record<string, CellNamespace>>;
+    /** The cell's Vault mount, policies and Kubernetes auth (without `agent-estate:vault`, undefined). */
+    readonly vault?: VaultCell;
+    /** The ClusterSecretStore and each workload's ExternalSecret; pass `externalSecrets.externalSecrets[w]` to workload w as dependsOn. */
+    readonly externalSecrets?: ExternalSecrets;
+    /** Auth keys of the tailscale sidecars and external nodes (without `agent-estate:tailscale`, undefined). */
+    readonly tailnetKeys?: TailnetKeys;
+    /** The cell's F5 VIPs by name (empty without `agent-estate:f5`). */
+    readonly vips: Readonly<Record<string, F5Vip>>;
+    /** One AgentWorkload per `agent-estate:workloads` entry, by workload name. */
+    readonly workloads: Readonly<Record<string, AgentWorkload>>;
+    /** Cluster add-ons, Longhorn, Postgres and dashboards (`agent-estate:addons`, `storage`, `postgres`). */
+    readonly addons: CellAddons;
 
     constructor(name: string, args: CellArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-estate:cell:Cell", name, {}, opts);
@@ -42,6 +91,301 @@ export class Cell extends pulumi.ComponentResource {
             ]),
         );
 
-        this.registerOutputs({ namespaces: Object.keys(this.namespaces) });
+        // Order: operators (their CRDs) → the ClusterSecretStore → what reads Vault through it → workloads.
+        const operators = this.declareOperators(name, cfg, k8sOpts);
+
+        // Secrets before workloads: each workload depends on its ExternalSecret.
+        ({ vault: this.vault, externalSecrets: this.externalSecrets, tailnetKeys: this.tailnetKeys } = this.declareSecrets(name, cfg, operators.externalSecrets?.release));
+
+        this.addons = { ...operators, ...this.declarePlatform(name, cfg, k8sOpts, operators, this.externalSecrets?.store) };
+
+        this.workloads = this.declareWorkloads(cfg, k8sOpts);
+
+        this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
+
+        this.registerOutputs({ namespaces: Object.keys(this.namespaces), vips: Object.keys(this.vips) });
     }
+
+    /**
+     * Secrets: the explicit Tailscale and Vault providers, the auth keys Pulumi mints, the cell's Vault
+     * (paths, policies, Kubernetes auth) and External Secrets (store, one ExternalSecret per workload).
+     */
+    private declareSecrets(name: string, cfg: CellConfig, operator: pulumi.Resource | undefined): { vault?: VaultCell; externalSecrets?: ExternalSecrets; tailnetKeys?: TailnetKeys } {
+        const secrets = cfg.secrets as Readonly<Record<string, pulumi.Output<string> | undefined>>;
+        const problems: ConfigProblem[] = [];
+        const secret = (key: string, why: string): pulumi.Output<string> => {
+            const value = secrets[key];
+            if (value === undefined) problems.push({ key: `agent-estate:${key}`, message: `is required: ${why}; set it with \`pulumi config set --secret agent-estate:${key}\`` });
+            return value ?? pulumi.secret("");
+        };
+        const labels = cellLabels(cfg.cell.name);
+        const sidecarWorkloads = Object.entries(cfg.workloads).filter(([, w]) => w.sidecars.tailscale !== undefined);
+
+        let tailnetKeys: TailnetKeys | undefined;
+        const ts = cfg.tailscale;
+        if (ts) {
+            const provider = new tailscale.Provider(
+                `${name}-tailscale`,
+                { tailnet: ts.tailnet, oauthClientId: ts.oauthClientId, oauthClientSecret: secret("tailscaleOauthClientSecret", "Pulumi mints the tailnet's auth keys with it"), scopes: ["auth_keys"] },
+                { parent: this },
+            );
+            const nodes = [
+                ...sidecarWorkloads.map(([w, spec]) => {
+                    const tags = spec.sidecars.tailscale?.tags ?? [];
+                    return { name: w, tags: tags.length > 0 ? tags : ts.tags, ...ts.keys };
+                }),
+                ...Object.entries(ts.nodes).map(([n, node]) => ({
+                    name: n,
+                    tags: node.tags ?? ts.tags,
+                    ephemeral: node.ephemeral,
+                    reusable: node.reusable,
+                    expirySeconds: node.expirySeconds ?? ts.keys.expirySeconds,
+                })),
+            ];
+            tailnetKeys = new TailnetKeys(`${name}-tailnet-keys`, { descriptionPrefix: cfg.cell.name, nodes }, { parent: this, providers: { tailscale: provider } });
+        }
+
+        const v = cfg.vault;
+        if (!v) {
+            if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
+            return { tailnetKeys };
+        }
+        const provider = new vault.Provider(
+            `${name}-vault`,
+            { address: v.address, namespace: v.namespace, token: secret("vaultToken", "Pulumi manages the cell's Vault with it"), skipChildToken: false },
+            { parent: this },
+        );
+        const services = Object.entries(cfg.workloads).flatMap(([w, spec]) => {
+            const keys = workloadVaultKeys(w, spec, v);
+            if (keys.outOfBand.length === 0 && keys.managed.length === 0) return [];
+            const managed: Record<string, pulumi.Input<string>> = {};
+            for (const [key, source] of Object.entries(v.seed[w] ?? {})) managed[key] = secret(source, `vault.seed.${w}.${key} seeds it into Vault`);
+            if (spec.sidecars.tailscale && tailnetKeys) managed[TAILSCALE_AUTHKEY] = tailnetKeys.keys[w];
+            return [{ name: w, namespace: spec.namespace, serviceAccount: serviceAccountName(w), keys, managed }];
+        });
+        if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
+
+        const apiServer = cfg.kubernetes.apiServer;
+        if (apiServer === undefined) throw new Error("agent-estate:kubernetes.apiServer is missing; the config schema should have refused this stack");
+        const vaultCell = new VaultCell(
+            `${name}-vault`,
+            {
+                policyPrefix: cfg.cell.name,
+                kvMount: v.kvMount,
+                kvMaxVersions: v.kvMaxVersions,
+                authPath: v.kubernetesAuthPath,
+                kubernetesHost: apiServer,
+                kubernetesCaCert: v.kubernetesCaCert,
+                services: services.map(({ name: n, namespace, serviceAccount, managed }) => ({ name: n, namespace, serviceAccount, managed })),
+                nodes: Object.keys(ts?.nodes ?? {}).flatMap((n) => (tailnetKeys ? [{ name: n, managed: { [TAILSCALE_AUTHKEY]: tailnetKeys.keys[n] } }] : [])),
+                addonPaths: vaultKeysIn([cfg.addons, cfg.storage, cfg.postgres]),
+                reader: { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
+                tokenTtl: v.tokenTtl,
+                tokenMaxTtl: v.tokenMaxTtl,
+                protectState: cfg.cell.environment === "prod",
+            },
+            { parent: this, providers: { vault: provider } },
+        );
+        const externalSecrets = new ExternalSecrets(
+            `${name}-external-secrets`,
+            {
+                vaultServer: v.address,
+                vaultNamespace: v.namespace,
+                kvMount: v.kvMount,
+                managedSubpath: MANAGED_SUBPATH,
+                auth: { path: v.kubernetesAuthPath, role: READER_ROLE },
+                services: services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
+                namespaceLabels: { "agent-estate/cell": cfg.cell.name },
+                refreshInterval: v.refreshInterval,
+                labels,
+                operator,
+                vaultDependencies: [vaultCell.readerRole],
+                serviceDependencies: Object.fromEntries(services.map((s) => [s.name, this.namespaces[s.namespace] ? [this.namespaces[s.namespace].namespace] : []])),
+            },
+            { parent: this, providers: { kubernetes: this.kubernetes } },
+        );
+        return { vault: vaultCell, externalSecrets, tailnetKeys };
+    }
+
+    /**
+     * Workloads: one AgentWorkload each, after its namespace and its env Secret. A workload has an env
+     * Secret exactly when the secrets area declared an ExternalSecret for it.
+     */
+    private declareWorkloads(cfg: CellConfig, k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } }): Record<string, AgentWorkload> {
+        const envSecrets = this.externalSecrets?.externalSecrets ?? {};
+        const all = workloadArgsFromConfig(cfg.workloads, {
+            images: cfg.images,
+            labels: cellLabels(cfg.cell.name),
+            protectState: cfg.cell.environment === "prod",
+            hasSecretEnv: (w) => envSecrets[w] !== undefined,
+            serviceMonitors: this.addons.monitoring !== undefined,
+            prometheus: this.addons.monitoring?.prometheusPeer,
+            otlpEndpoint: this.addons.otelCollector?.otlpEndpoint,
+        });
+        return Object.fromEntries(
+            Object.entries(all).map(([w, args]) => {
+                const dependsOn: pulumi.Resource[] = [];
+                const ns = this.namespaces[args.namespace];
+                if (ns) dependsOn.push(ns);
+                if (envSecrets[w]) dependsOn.push(envSecrets[w]);
+                // ServiceMonitors need the Prometheus operator's CRDs first.
+                if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
+                return [w, new AgentWorkload(w, args, { ...k8sOpts, dependsOn })];
+            }),
+        );
+    }
+
+    /**
+     * Add-ons that read nothing from Vault: the External Secrets Operator (the ClusterSecretStore
+     * waits for it), the ingress controller, cert-manager with its ClusterIssuer, CloudNativePG.
+     */
+    private declareOperators(name: string, cfg: CellConfig, k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } }): Pick<CellAddons, "ingress" | "certManager" | "externalSecrets" | "cloudnativePg"> {
+        const a = cfg.addons;
+        const cell = cfg.cell.name;
+        const labels = cellLabels(cell);
+        const protectState = cfg.cell.environment === "prod";
+        const ingress = a.ingress && new IngressController(`${name}-ingress`, { cell, labels, ...a.ingress }, k8sOpts);
+        return {
+            ingress,
+            certManager: a.certManager && new CertManager(`${name}-cert-manager`, { cell, labels, chart: a.certManager.chart, issuer: a.certManager.issuer, solverIngressClass: ingress?.ingressClassName }, k8sOpts),
+            externalSecrets: a.externalSecrets && new ExternalSecretsOperator(`${name}-external-secrets-operator`, { cell, labels, chart: a.externalSecrets.chart }, k8sOpts),
+            cloudnativePg: a.cloudnativePg && new CloudNativePg(`${name}-cloudnative-pg`, { cell, labels, chart: a.cloudnativePg.chart, protectState }, k8sOpts),
+        };
+    }
+
+    /**
+     * What reads Vault through the ClusterSecretStore: monitoring, Longhorn, Postgres, the OTel
+     * collector and Langfuse, and the dashboards. The schema guarantees each one's operators are on.
+     */
+    private declarePlatform(
+        name: string,
+        cfg: CellConfig,
+        k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } },
+        operators: Pick<CellAddons, "externalSecrets" | "cloudnativePg">,
+        secretStore: pulumi.Resource | undefined,
+    ): Omit<CellAddons, "ingress" | "certManager" | "externalSecrets" | "cloudnativePg"> {
+        const a = cfg.addons;
+        const cell = cfg.cell.name;
+        const labels = cellLabels(cell);
+        const protectState = cfg.cell.environment === "prod";
+        const vault = { externalSecretsOperator: operators.externalSecrets?.release, secretStore };
+
+        const l = cfg.storage?.longhorn;
+        const longhorn = l && new Longhorn(
+            `${name}-longhorn`,
+            { cell, labels, protectState, ...vault, chart: l.chart, replicas: l.replicas, reclaimPolicy: l.reclaimPolicy, snapshot: l.snapshot, backup: l.backup, backupTarget: { url: l.backupTarget.url, endpoint: l.backupTarget.endpoint, vaultKey: l.backupTarget.credentials.vaultKey } },
+            k8sOpts,
+        );
+        const monitoring = a.monitoring && new Monitoring(
+            `${name}-monitoring`,
+            { cell, labels, ...vault, chart: a.monitoring.chart, retention: a.monitoring.retention, grafanaAdminVaultKey: a.monitoring.grafanaAdmin.vaultKey, storageClassName: longhorn?.storageClassName, storage: longhorn && [longhorn.storageClass] },
+            k8sOpts,
+        );
+        const pg = cfg.postgres;
+        const cnpg = operators.cloudnativePg;
+        const postgres = pg && cnpg && longhorn && new PostgresCluster(
+            `${name}-postgres`,
+            {
+                cell,
+                labels,
+                protectState,
+                ...vault,
+                namespace: pg.namespace,
+                clusterName: `${cell}-pg`,
+                image: pg.image,
+                instances: pg.instances,
+                storageClassName: longhorn.storageClassName,
+                storageSize: pg.storageSize,
+                database: { name: pg.database.name, owner: pg.database.owner, vaultKey: pg.database.credentials.vaultKey },
+                backup: { ...pg.backup, vaultKey: pg.backup.credentials.vaultKey },
+                pooler: pg.pooler,
+                podMonitors: monitoring !== undefined,
+                operator: cnpg.release,
+                storage: [longhorn.storageClass],
+                monitoring: monitoring?.release,
+            },
+            k8sOpts,
+        );
+        const o = a.otelCollector;
+        const otelCollector = o && new OtelCollector(
+            `${name}-otel-collector`,
+            { cell, labels, ...vault, chart: o.chart, image: o.image, langfuse: { endpoint: o.langfuse.endpoint, vaultKey: o.langfuse.credentials.vaultKey }, secondSink: o.secondSink },
+            k8sOpts,
+        );
+        const lf = a.langfuse;
+        const langfuse = lf && new Langfuse(
+            `${name}-langfuse`,
+            { cell, labels, protectState, ...vault, chart: lf.chart, url: lf.url, vaultKey: lf.credentials.vaultKey, storageClassName: longhorn?.storageClassName, storage: longhorn && [longhorn.storageClass] },
+            k8sOpts,
+        );
+        const dashboards = monitoring && new Dashboards(
+            `${name}-dashboards`,
+            {
+                cell,
+                labels,
+                namespace: monitoring.namespace,
+                workloads: Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace })),
+                postgres: postgres && { namespace: postgres.namespaceName, clusterName: postgres.clusterName, poolerName: postgres.poolerName },
+            },
+            k8sOpts,
+        );
+        return { longhorn, monitoring, postgres, otelCollector, langfuse, dashboards };
+    }
+
+    /** Edge: the explicit BIG-IP provider, the cluster nodes on it, and one F5Vip per configured VIP. */
+    private declareVips(name: string, cfg: CellConfig, f5: NonNullable<CellConfig["f5"]>): Record<string, F5Vip> {
+        const password = cfg.secrets.f5Password;
+        if (password === undefined) throw new Error("agent-estate:f5Password is missing; the config schema should have refused this stack");
+        const provider = new f5bigip.Provider(
+            `${name}-f5bigip`,
+            { address: f5.address, username: f5.username, password, port: f5.port?.toString(), validateCertsDisable: !f5.validateCerts, teemDisable: true },
+            { parent: this },
+        );
+        const f5Opts = { parent: this, providers: { f5bigip: provider } };
+        const nodes = new F5ClusterNodes(`${name}-f5-nodes`, { cell: cfg.cell.name, addresses: f5.nodes, partition: f5.partition }, f5Opts);
+        return Object.fromEntries(
+            f5.vips.map((vip) => [
+                vip.name,
+                new F5Vip(
+                    `${name}-vip-${vip.name}`,
+                    {
+                        cell: cfg.cell.name,
+                        vip: vip.name,
+                        address: vip.address,
+                        dns: vip.dns,
+                        partition: f5.partition,
+                        nodes: nodes.nodes,
+                        healthCheck: vip.healthCheck,
+                        listeners: vip.listeners.map((l) => vipListener(l, cfg)),
+                    },
+                    f5Opts,
+                ),
+            ]),
+        );
+    }
+}
+
+/** A VIP listener with its NodePort resolved: a raw one, or the named workload's (the schema checked it exists). */
+function vipListener(l: VipListener, cfg: CellConfig): F5VipListener {
+    if (l.nodePort !== undefined) return { port: l.port, nodePort: l.nodePort, backend: l.service ?? `NodePort ${l.nodePort}` };
+    const workload = l.workload ?? "";
+    const nodePort = cfg.workloads[workload]?.nodePort;
+    if (nodePort === undefined) throw new Error(`VIP listener on port ${l.port}: workload "${workload}" has no nodePort; the config schema should have refused this stack`);
+    return { port: l.port, nodePort, backend: l.service ?? workload };
+}
+
+/** Every `vaultKey` in the given config sections: the add-ons' Vault entries, which the store must be able to read. */
+function vaultKeysIn(sections: unknown[]): string[] {
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v !== null && typeof v === "object") {
+            for (const [k, x] of Object.entries(v)) {
+                if (k === "vaultKey" && typeof x === "string") found.push(x);
+                else walk(x);
+            }
+        }
+    };
+    sections.forEach(walk);
+    return [...new Set(found)].sort();
 }

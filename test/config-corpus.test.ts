@@ -27,6 +27,13 @@ function problemsOf(raw: RawStackConfig): ConfigError {
     throw new Error("the configuration was accepted");
 }
 
+/** Adds a valid F5 section (one VIP on a raw NodePort) to the dev values, for the edge breakers to break. */
+function withF5(v: Record<string, any>): Record<string, any> {
+    v.f5 = { address: "172.16.10.10", username: "admin", nodes: ["172.16.10.130", "172.16.10.132"], vips: [{ name: "solo", address: "172.16.20.120", listeners: [{ port: 8080, nodePort: 31572, service: "agentgateway-proxy" }] }] };
+    v.f5Password = "v1:opaque";
+    return v.f5;
+}
+
 type Breaker = [title: string, breaks: (v: Record<string, any>) => void, key: string, says: RegExp];
 
 /** Each entry breaks one thing in the dev stack and names the key and message a user must see. */
@@ -48,8 +55,8 @@ const corpus: Breaker[] = [
     ["an image tagged latest", (v) => (v.images.pins["kaze-runtime"] = { tag: "latest" }), "agent-estate:images.pins.kaze-runtime.tag", /"latest" is not allowed/],
     ["an empty image tag", (v) => (v.images.pins["kaze-runtime"] = { tag: "" }), "agent-estate:images.pins.kaze-runtime.tag", /is empty/],
     ["a floating tag", (v) => (v.images.pins["kaze-runtime"] = { tag: "stable" }), "agent-estate:images.pins.kaze-runtime.tag", /not a pinned tag/],
-    ["both a tag and a digest", (v) => (v.images.pins["kaze-runtime"] = { tag: "1.0.0", digest: `sha256:${"a".repeat(64)}` }), "agent-estate:images.pins.kaze-runtime", /exactly one of "tag"/],
-    ["neither tag nor digest", (v) => (v.images.pins["kaze-runtime"] = {}), "agent-estate:images.pins.kaze-runtime", /exactly one of "tag"/],
+    ["a tag with a malformed digest", (v) => (v.images.pins["kaze-runtime"] = { tag: "1.0.0", digest: "sha256:abc" }), "agent-estate:images.pins.kaze-runtime.digest", /64 hex digits/],
+    ["neither tag nor digest", (v) => (v.images.pins["kaze-runtime"] = {}), "agent-estate:images.pins.kaze-runtime", /must set "tag".*"digest"/],
     ["a malformed digest", (v) => (v.images.pins["kaze-runtime"] = { digest: "sha256:abc" }), "agent-estate:images.pins.kaze-runtime.digest", /64 hex digits/],
     ["a workload in an undeclared namespace", (v) => (v.workloads["kaze-runtime"].namespace = "elsewhere"), "agent-estate:workloads.kaze-runtime.namespace", /not one of agent-estate:namespaces/],
     ["a workload image without a pin", (v) => (v.workloads["kaze-runtime"].image = "nowhere"), "agent-estate:workloads.kaze-runtime.image", /no pin/],
@@ -61,6 +68,70 @@ const corpus: Breaker[] = [
     ["no limits", (v) => delete v.workloads["kaze-runtime"].resources.limits, "agent-estate:workloads.kaze-runtime.resources.limits", /required/],
     ["a quantity that is not one", (v) => (v.workloads["kaze-runtime"].resources.requests.memory = "lots"), "agent-estate:workloads.kaze-runtime.resources.requests.memory", /Kubernetes quantity/],
     ["a workload name that is not a DNS label", (v) => (v.workloads.Kaze_Runtime = v.workloads["kaze-runtime"]), "agent-estate:workloads.Kaze_Runtime", /DNS label/],
+    // Secrets: Vault, External Secrets, Tailscale.
+    ["a Vault address that is not a URL", (v) => (v.vault.address = "vault:8200"), "agent-estate:vault.address", /URL of the Vault server/],
+    ["Vault without its token", (v) => delete v.vaultToken, "agent-estate:vaultToken", /required when agent-estate:vault is set/],
+    ["Vault without the API server to call back", (v) => delete v.kubernetes.apiServer, "agent-estate:kubernetes.apiServer", /required when agent-estate:vault is set/],
+    ["a KV mount with a leading slash", (v) => (v.vault.kvMount = "/kv"), "agent-estate:vault.kvMount", /without leading or trailing "\/"/],
+    ["a token max TTL below its TTL", (v) => Object.assign(v.vault, { tokenTtl: 7200, tokenMaxTtl: 3600 }), "agent-estate:vault.tokenMaxTtl", /at least vault.tokenTtl/],
+    ["a provider credential in the runtime", (v) => (v.workloads["kaze-runtime"].secretKeys = ["ANTHROPIC_API_KEY"]), "agent-estate:workloads.kaze-runtime.secretKeys[0]", /provider credential; only "kaze-gateway"/],
+    ["a seed from a secret key the program does not have", (v) => ((v.workloads["kaze-gateway"].secretKeys = ["ANTHROPIC_API_KEY"]), (v.vault.seed = { "kaze-gateway": { ANTHROPIC_API_KEY: "anthropicKey" } })), "agent-estate:vault.seed.kaze-gateway.ANTHROPIC_API_KEY", /not a secret config key/],
+    ["a seed for a key the workload does not read", (v) => (v.vault.seed = { "kaze-gateway": { OPENAI_API_KEY: "vaultToken" } }), "agent-estate:vault.seed.kaze-gateway.OPENAI_API_KEY", /not a key workload "kaze-gateway" reads/],
+    ["Tailscale without its OAuth client secret", (v) => delete v.tailscaleOauthClientSecret, "agent-estate:tailscaleOauthClientSecret", /required when agent-estate:tailscale is set/],
+    ["untagged tailnet keys", (v) => (v.tailscale.tags = []), "agent-estate:tailscale.tags", /at least one ACL tag/],
+    ["an ACL tag without its prefix", (v) => (v.tailscale.tags = ["kaze"]), "agent-estate:tailscale.tags[0]", /ACL tag such as "tag:kaze"/],
+    ["a tailnet key living past 90 days", (v) => (v.tailscale.keys.expirySeconds = 10_000_000), "agent-estate:tailscale.keys.expirySeconds", /90 days/],
+    ["a tailscale sidecar with no tailnet", (v) => ((v.images.pins.tailscale = { tag: "v1.80.3" }), (v.workloads["kaze-runtime"].sidecars = { tailscale: {} }), delete v.tailscale, delete v.tailscaleOauthClientSecret), "agent-estate:workloads.kaze-runtime.sidecars.tailscale", /needs agent-estate:tailscale/],
+    ["single-use keys for a replicated workload", (v) => ((v.images.pins.tailscale = { tag: "v1.80.3" }), (v.workloads["kaze-runtime"].sidecars = { tailscale: {} }), (v.workloads["kaze-runtime"].replicas = 2), (v.tailscale.keys.reusable = false)), "agent-estate:tailscale.keys.reusable", /several replicas/],
+    // Workloads (issue 3).
+    ["a sidecar image without a pin", (v) => delete v.images.pins["git-sync"], "agent-estate:workloads.kaze-runtime.sidecars.gitSync.image", /no pin/],
+    ["a peer that is not a workload", (v) => v.workloads["kaze-runtime"].network.egressTo.push({ workload: "kaze-nowhere" }), "agent-estate:workloads.kaze-runtime.network.egressTo[3].workload", /not a workload/],
+    ["an external peer without ports", (v) => v.workloads["kaze-knowledge"].network.egressTo.push({ namespace: "data", podSelector: { app: "pg" } }), "agent-estate:workloads.kaze-knowledge.network.egressTo[2]", /ports/],
+    ["an external peer with an empty selector", (v) => v.workloads["kaze-knowledge"].network.egressTo.push({ namespace: "data", podSelector: {}, ports: [5432] }), "agent-estate:workloads.kaze-knowledge.network.egressTo[2].podSelector", /whole namespace/],
+    ["a NodePort outside 30000-32767", (v) => (v.workloads["kaze-gateway"].nodePort = 8080), "agent-estate:workloads.kaze-gateway.nodePort", /30000 to 32767/],
+    ["an MCP proxy on the service port", (v) => (v.workloads["kaze-runtime"].sidecars.mcpProxies["langfuse-mcp"].port = 4100), "agent-estate:workloads.kaze-runtime.sidecars.mcpProxies.langfuse-mcp.port", /already used/],
+    ["a service port taken by the tailscale health check", (v) => (v.workloads["kaze-gateway"].port = 9002), "agent-estate:workloads.kaze-gateway.port", /tailscale sidecar/],
+    ["a credential in plaintext env", (v) => (v.workloads["kaze-gateway"].env.GITHUB_TOKEN = "x"), "agent-estate:workloads.kaze-gateway.env.GITHUB_TOKEN", /secretKeys/],
+    ["a git-sync repo over plain http", (v) => (v.workloads["kaze-runtime"].sidecars.gitSync.repo = "http://github.com/a/b"), "agent-estate:workloads.kaze-runtime.sidecars.gitSync.repo", /https URL/],
+    ["a shared ReadWriteOnce workspace", (v) => (v.workloads["kaze-runtime"].replicas = 3), "agent-estate:workloads.kaze-runtime.workspace.accessMode", /ReadWriteMany/],
+    ["replicas beside an HPA", (v) => ((v.workloads["kaze-gateway"].replicas = 3), (v.workloads["kaze-gateway"].autoscaling = { minReplicas: 2, maxReplicas: 4 })), "agent-estate:workloads.kaze-gateway.replicas", /owned by the HPA/],
+    ["an API rule without resourceNames", (v) => (v.workloads["kaze-gateway"].apiAccess = [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]), "agent-estate:workloads.kaze-gateway.apiAccess[0].resourceNames", /must list resourceNames/],
+    ["a cron job mounting a missing workspace", (v) => (v.workloads["kaze-gateway"].cronJobs["token-refresh"].mountWorkspace = true), "agent-estate:workloads.kaze-gateway.cronJobs.token-refresh.mountWorkspace", /no workspace/],
+    ["a cron schedule with four fields", (v) => (v.workloads["kaze-runtime"].cronJobs["workspace-cleanup"].schedule = "0 * * *"), "agent-estate:workloads.kaze-runtime.cronJobs.workspace-cleanup.schedule", /five-field/],
+    ["an unknown workload kind", (v) => (v.workloads["kaze-runtime"].kind = "DaemonSet"), "agent-estate:workloads.kaze-runtime.kind", /./],
+    ["an external node named like a workload", (v) => (v.tailscale.nodes["kaze-runtime"] = {}), "agent-estate:tailscale.nodes.kaze-runtime", /also a workload/],
+    // Add-ons, Longhorn, Postgres (issue 6).
+    ["a chart version range", (v) => (v.addons.certManager.chart.version = "^1.16.0"), "agent-estate:addons.certManager.chart.version", /exact chart version/],
+    ["a chart pinned to latest", (v) => (v.addons.externalSecrets.chart.version = "latest"), "agent-estate:addons.externalSecrets.chart.version", /exact chart version/],
+    ["a chart version without its patch", (v) => (v.storage.longhorn.chart.version = "1.7"), "agent-estate:storage.longhorn.chart.version", /exact chart version/],
+    ["a chart repository that is not a URL", (v) => (v.addons.cloudnativePg.chart.repo = "cloudnative-pg"), "agent-estate:addons.cloudnativePg.chart.repo", /chart repository URL/],
+    ["an unknown ingress controller", (v) => (v.addons.ingress.controller = "haproxy"), "agent-estate:addons.ingress.controller", /"traefik".*"ingress-nginx"/],
+    ["ingress-nginx without cert-manager", (v) => ((v.addons.ingress = { controller: "ingress-nginx", chart: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.11.3" } }), delete v.addons.certManager), "agent-estate:addons.ingress", /addons\.certManager/],
+    ["an ACME e-mail that is not one", (v) => (v.addons.certManager.issuer.email = "ops"), "agent-estate:addons.certManager.issuer.email", /ACME account e-mail/],
+    ["Vault-backed add-ons without External Secrets", (v) => delete v.addons.externalSecrets, "agent-estate:storage.longhorn.backupTarget.credentials", /addons\.externalSecrets/],
+    ["Postgres without its operator", (v) => delete v.addons.cloudnativePg, "agent-estate:postgres", /CloudNativePG/],
+    ["Postgres without Longhorn", (v) => delete v.storage, "agent-estate:postgres", /storage\.longhorn/],
+    ["a floating PostgreSQL major", (v) => (v.postgres.image.tag = "16"), "agent-estate:postgres.image.tag", /major\.minor/],
+    ["a five-field backup schedule for CloudNativePG", (v) => (v.postgres.backup.schedule = "0 3 * * *"), "agent-estate:postgres.backup.schedule", /six-field/],
+    ["a Vault key with its mount and a leading slash", (v) => (v.postgres.database.credentials.vaultKey = "/kv/addons/pg"), "agent-estate:postgres.database.credentials.vaultKey", /no leading "\/"/],
+    ["the Postgres namespace listed as a cell namespace", (v) => v.namespaces.push({ name: "data" }), "agent-estate:namespaces[1].name", /agent-estate:postgres, which creates it/],
+    ["an add-on's namespace listed as a cell namespace", (v) => v.namespaces.push({ name: "longhorn-system" }), "agent-estate:namespaces[1].name", /longhorn add-on/],
+    ["zero Longhorn replicas", (v) => (v.storage.longhorn.replicas = 0), "agent-estate:storage.longhorn.replicas", /1 to 3 replicas/],
+    ["a prod StorageClass that deletes volumes", (v) => ((v.cell.environment = "prod"), (v.storage.longhorn.reclaimPolicy = "Delete")), "agent-estate:storage.longhorn.reclaimPolicy", /"Retain" in prod/],
+    ["a snapshot schedule that is not cron", (v) => (v.storage.longhorn.snapshot.cron = "hourly"), "agent-estate:storage.longhorn.snapshot.cron", /five-field cron/],
+    ["a backup target that is not S3", (v) => (v.storage.longhorn.backupTarget.url = "https://backups.example"), "agent-estate:storage.longhorn.backupTarget.url", /S3 URL/],
+    ["a collector image tagged latest", (v) => (v.addons.otelCollector.image.tag = "latest"), "agent-estate:addons.otelCollector.image.tag", /exact version/],
+    // Edge: F5 BIG-IP VIPs (issue 7).
+    ["an F5 section without its password", (v) => (withF5(v), delete v.f5Password), "agent-estate:f5Password", /required when agent-estate:f5 is set/],
+    ["an F5 VIP that is not an IPv4 address", (v) => (withF5(v).vips[0].address = "solo.rooster"), "agent-estate:f5.vips[0].address", /IPv4 address/],
+    ["an F5 pool member that is not an address", (v) => (withF5(v).nodes = ["talos-1"]), "agent-estate:f5.nodes[0]", /IPv4 address/],
+    ["a NodePort outside the node-port range", (v) => (withF5(v).vips[0].listeners[0].nodePort = 8080), "agent-estate:f5.vips[0].listeners[0].nodePort", /30000 to 32767/],
+    ["a VIP listener with both a workload and a nodePort", (v) => (withF5(v).vips[0].listeners[0].workload = "kaze-gateway"), "agent-estate:f5.vips[0].listeners[0]", /exactly one of "workload"/],
+    ["a raw NodePort without the service it reaches", (v) => delete withF5(v).vips[0].listeners[0].service, "agent-estate:f5.vips[0].listeners[0].service", /name the Service/],
+    ["a VIP naming a workload the cell lacks", (v) => (withF5(v).vips[0].listeners[0] = { port: 8080, workload: "kaze-nowhere" }), "agent-estate:f5.vips[0].listeners[0].workload", /not a workload of agent-estate:workloads/],
+    ["a VIP naming a workload without a nodePort", (v) => (delete v.workloads["kaze-gateway"].nodePort, (withF5(v).vips[0].listeners[0] = { port: 443, workload: "kaze-gateway" })), "agent-estate:f5.vips[0].listeners[0].workload", /agent-estate:workloads\.kaze-gateway\.nodePort/],
+    ["two VIPs on the same address and port", (v) => { const f = withF5(v); f.vips.push({ ...f.vips[0], name: "solo-2" }); }, "agent-estate:f5.vips[1].listeners[0].port", /already used by VIP "solo"/],
+    ["an F5 health check that times out before its next probe", (v) => (withF5(v).vips[0].healthCheck = { interval: 10, timeout: 5 }), "agent-estate:f5.vips[0].healthCheck.timeout", /longer than interval/],
 ];
 
 describe("a broken stack configuration", () => {

@@ -10,8 +10,11 @@ export interface CellNamespaceArgs {
     /**
      * Pod Security Standards level enforced by the API server.
      * @default "restricted" - the hardened profile every agent workload is built to pass
+     * "privileged" is only for node-level agents that cannot run otherwise (Longhorn's manager and
+     * CSI plugin mount host paths and run privileged; Prometheus' node-exporter uses the host's
+     * network and PID namespaces); the add-on that needs it says so where it asks for it.
      */
-    podSecurity?: "restricted" | "baseline";
+    podSecurity?: "restricted" | "baseline" | "privileged";
 }
 
 /**
