@@ -226,9 +226,8 @@ describe("a workload that serves /metrics", () => {
         const d = await declare(stackConfig("dev", { set: { workloads } }));
         const monitor = d.k8s("ServiceMonitor", "kaze-runtime", "kaze");
         expect(monitor.props.spec.endpoints).toEqual([expect.objectContaining({ path: "/metrics" })]);
-        // The Cell makes the workload wait for the operator. (The ServiceMonitor itself carries no
-        // dependency of its own yet: the workload component does not pass one down; see the report.)
-        expect(d.byUrn(monitor.parent!).dependencies).toContain(releaseOf(d, "kube-prometheus-stack").urn);
+        // The ServiceMonitor itself waits for the operator that installs its CRD.
+        expect(monitor.dependencies).toContain(releaseOf(d, "kube-prometheus-stack").urn);
         const ingress = d.k8s("NetworkPolicy", "kaze-runtime", "kaze").props.spec.ingress;
         expect(JSON.stringify(ingress)).toContain('"app.kubernetes.io/name":"prometheus"');
     });

@@ -83,6 +83,7 @@ const corpus: Breaker[] = [
     ["a tailnet key living past 90 days", (v) => (v.tailscale.keys.expirySeconds = 10_000_000), "agent-estate:tailscale.keys.expirySeconds", /90 days/],
     ["a tailscale sidecar with no tailnet", (v) => ((v.images.pins.tailscale = { tag: "v1.80.3" }), (v.workloads["kaze-runtime"].sidecars = { tailscale: {} }), delete v.tailscale, delete v.tailscaleOauthClientSecret), "agent-estate:workloads.kaze-runtime.sidecars.tailscale", /needs agent-estate:tailscale/],
     ["single-use keys for a replicated workload", (v) => ((v.images.pins.tailscale = { tag: "v1.80.3" }), (v.workloads["kaze-runtime"].sidecars = { tailscale: {} }), (v.workloads["kaze-runtime"].replicas = 2), (v.tailscale.keys.reusable = false)), "agent-estate:tailscale.keys.reusable", /several replicas/],
+    ["non-ephemeral keys for a replicated workload", (v) => ((v.images.pins.tailscale = { tag: "v1.80.3" }), (v.workloads["kaze-runtime"].sidecars = { tailscale: {} }), (v.workloads["kaze-runtime"].replicas = 2), (v.tailscale.keys.ephemeral = false)), "agent-estate:tailscale.keys.ephemeral", /state in memory/],
     // Workloads (issue 3).
     ["a sidecar image without a pin", (v) => delete v.images.pins["git-sync"], "agent-estate:workloads.kaze-runtime.sidecars.gitSync.image", /no pin/],
     ["a peer that is not a workload", (v) => v.workloads["kaze-runtime"].network.egressTo.push({ workload: "kaze-nowhere" }), "agent-estate:workloads.kaze-runtime.network.egressTo[3].workload", /not a workload/],

@@ -251,6 +251,15 @@ describe("the prod Kaze cell", () => {
         d = await declare("prod");
     });
 
+    it.each(KAZE)("%s's replicas keep their tailscale state in memory: no shared state Secret, no API token, no Role on Secrets", (w) => {
+        const pod = podOf(d, w);
+        const ts = container(pod, "tailscale");
+        expect(envOf(ts, "TS_KUBE_SECRET")?.value).toBe("");
+        expect(ts.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }]);
+        expect((pod.volumes ?? []).map((v: Obj) => v.name)).not.toContain("tailscale-api-token");
+        expect(() => d.k8s("Role", serviceAccountName(w), "kaze")).toThrow(/no Role/);
+    });
+
     it.each([
         ["kaze-runtime", 2, 6],
         ["kaze-gateway", 2, 6],

@@ -139,6 +139,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
         this.namespace = ns;
         this.port = args.port;
 
+        const replicasCanExceedOne = args.autoscaling ? args.autoscaling.maxReplicas > 1 : (args.replicas ?? 1) > 1;
+
         // Sidecars as composable pieces.
         const pieces: PodPiece[] = [];
         if (args.gitSync) {
@@ -158,7 +160,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                     tags: args.tailscale.tags,
                     authKeySecret: secretName,
                     authKeyKey: TAILSCALE_AUTHKEY,
-                    stateSecret: tailscaleStateSecretName(w),
+                    stateSecret: replicasCanExceedOne ? undefined : tailscaleStateSecretName(w),
                 }),
             );
         }
@@ -230,7 +232,6 @@ export class AgentWorkload extends pulumi.ComponentResource {
         });
         if (mainNeedsApi) volumes.push({ name: "kube-api-access", projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3607 } }, { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } }, { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } }] } });
 
-        const replicasCanExceedOne = args.autoscaling ? args.autoscaling.maxReplicas > 1 : (args.replicas ?? 1) > 1;
         const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
             metadata: { labels, annotations: configMapName ? { "agent-estate/config-checksum": checksum } : undefined },
             spec: {
@@ -378,7 +379,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                         endpoints: [{ port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: "30s", scrapeTimeout: "10s" }],
                     },
                 },
-                { parent: this, dependsOn: [this.service] },
+                // The upstream dependencies include the Prometheus operator, whose CRD this object needs.
+                { parent: this, dependsOn: [...upstream, this.service] },
             );
         }
 

@@ -178,6 +178,11 @@ export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly st
             if (tailscale && multi && !tailscale.keys.reusable) {
                 issue(["tailscale", "keys", "reusable"], `must be true: workload "${w}" runs several replicas, which share one auth key`);
             }
+            // Replicas keep their node state in memory (one shared state Secret would make them one
+            // node); only ephemeral nodes are removed from the tailnet when such a pod goes away.
+            if (tailscale && multi && !tailscale.keys.ephemeral) {
+                issue(["tailscale", "keys", "ephemeral"], `must be true: the replicas of workload "${w}" keep their tailnet state in memory, so each pod is a new node that must vanish with it`);
+            }
         }
     }
     if (tailscale) {

@@ -12,8 +12,12 @@ export interface TailscaleArgs {
     authKeySecret: string;
     /** The key in that Secret holding the auth key. */
     authKeyKey: string;
-    /** The Secret where tailscale keeps its node state; the Role grants get/update/patch on it alone. */
-    stateSecret: string;
+    /**
+     * The Secret where tailscale keeps its node state; the Role grants get/update/patch on it alone.
+     * @default - state in memory, no API access: for replicated workloads, where one shared state Secret
+     * would make every replica the same tailnet node (each pod then joins as a new ephemeral node)
+     */
+    stateSecret?: string;
     /** ACL tags the node advertises. @default [] */
     tags?: string[];
 }
@@ -28,6 +32,7 @@ export const TAILSCALE_TOKEN_VOLUME = "tailscale-api-token";
 export function tailscale(a: TailscaleArgs): PodPiece {
     const health = SIDECAR_HEALTH_PORTS.tailscale;
     const extraArgs = a.tags && a.tags.length > 0 ? [{ name: "TS_EXTRA_ARGS", value: `--advertise-tags=${a.tags.join(",")}` }] : [];
+    const persistent = a.stateSecret !== undefined;
     return {
         containers: [
             hardenedContainer({
@@ -35,7 +40,8 @@ export function tailscale(a: TailscaleArgs): PodPiece {
                 image: a.image,
                 env: [
                     { name: "TS_USERSPACE", value: "true" },
-                    { name: "TS_KUBE_SECRET", value: a.stateSecret },
+                    // An empty TS_KUBE_SECRET (and no TS_STATE_DIR) keeps the node state in memory.
+                    { name: "TS_KUBE_SECRET", value: a.stateSecret ?? "" },
                     { name: "TS_HOSTNAME", value: a.hostname },
                     { name: "TS_SOCKET", value: "/tmp/tailscaled.sock" },
                     { name: "TS_AUTH_ONCE", value: "true" },
@@ -48,19 +54,21 @@ export function tailscale(a: TailscaleArgs): PodPiece {
                 ports: [{ name: "ts-health", containerPort: health, protocol: "TCP" }],
                 livenessProbe: { httpGet: { path: "/healthz", port: health }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 3 },
                 readinessProbe: { httpGet: { path: "/healthz", port: health }, periodSeconds: 10 },
-                volumeMounts: [{ name: TAILSCALE_TOKEN_VOLUME, mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true }],
+                volumeMounts: persistent ? [{ name: TAILSCALE_TOKEN_VOLUME, mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true }] : [],
             }),
         ],
-        volumes: [apiTokenVolume(TAILSCALE_TOKEN_VOLUME)],
+        volumes: persistent ? [apiTokenVolume(TAILSCALE_TOKEN_VOLUME)] : [],
         // Control plane and DERP relays over HTTPS; STUN and direct WireGuard over UDP.
         egress: [internet([{ port: 443 }, { port: 3478, protocol: "UDP" }, { port: 41641, protocol: "UDP" }])],
-        needsApiServer: true,
-        rules: [
-            { apiGroups: [""], resources: ["secrets"], resourceNames: [a.stateSecret], verbs: ["get", "update", "patch"] },
-            // `create` cannot be narrowed by resourceNames (the object has no name until it exists):
-            // this is the one unnamed grant, needed for the first start before the state Secret exists.
-            { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
-        ],
+        needsApiServer: persistent,
+        rules: persistent
+            ? [
+                  { apiGroups: [""], resources: ["secrets"], resourceNames: [a.stateSecret!], verbs: ["get", "update", "patch"] },
+                  // `create` cannot be narrowed by resourceNames (the object has no name until it exists):
+                  // this is the one unnamed grant, needed for the first start before the state Secret exists.
+                  { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+              ]
+            : [],
         secretKeys: [a.authKeyKey],
     };
 }
