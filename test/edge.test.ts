@@ -127,3 +127,30 @@ describe("stacks without an f5 section", () => {
         expect(d.resources.filter((r) => r.type.startsWith("f5bigip:") || r.type === "pulumi:providers:f5bigip")).toEqual([]);
     });
 });
+
+describe("the prod Kaze cell's edge", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("prod");
+    });
+
+    it("fronts kaze-gateway with an internal VIP on 443, fastL4 and SNAT automap, to its fixed NodePort on every node", () => {
+        const [vs] = f5(d, "virtualServer:VirtualServer");
+        expect(vs.props).toMatchObject({ destination: "10.40.20.10", port: 443, profiles: [FAST_L4_PROFILE], sourceAddressTranslation: "automap" });
+        const members = f5(d, "poolAttachment:PoolAttachment").map((m) => m.props.node).sort();
+        expect(members).toEqual(["10.40.1.11", "10.40.1.12", "10.40.1.13"].map((ip) => `/Common/kaze-prod-node-${ip}:31420`));
+        expect(d.k8s("Service", "kaze-gateway", "kaze").props.spec).toMatchObject({ type: "NodePort", ports: [expect.objectContaining({ port: 4200, nodePort: 31420 })] });
+    });
+
+    it("lets the BIG-IP and the nodes reach the gateway's port through its NetworkPolicy", () => {
+        const from = JSON.stringify(d.k8s("NetworkPolicy", "kaze-gateway", "kaze").props.spec.ingress);
+        expect(from).toContain('"cidr":"10.40.0.0/28"');
+        expect(from).toContain('"cidr":"10.40.1.0/24"');
+    });
+
+    it("keeps the F5 password a secret on the provider", () => {
+        const [provider] = d.ofType("pulumi:providers:f5bigip");
+        expect(provider.props.password).toBe(SECRET_PLACEHOLDER);
+        expect(provider.props.address).toBe("10.40.0.10");
+    });
+});
