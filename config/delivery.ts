@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
+import { CONFIG_NAMESPACE, missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, setSecretHint, sortProblems } from "./problems";
 import { RawStackConfig } from "./parse";
-import { CONFIG_NAMESPACE } from "./schema";
 import { deliverySection } from "./sections/delivery";
 import { githubSection } from "./sections/github";
 
@@ -43,7 +43,7 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
     const problems: ConfigProblem[] = [];
     const settings: Record<string, unknown> = {};
     const secrets: Record<string, pulumi.Output<string>> = {};
-    const statics: Record<string, { description: string; requiredWhen: string }> = DELIVERY_SECRET_KEYS;
+    const statics: Record<string, SecretKeySpec> = DELIVERY_SECRET_KEYS;
     const unknownPlain: string[] = [];
 
     for (const [key, value] of Object.entries(raw.values)) {
@@ -51,23 +51,19 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
             if (typeof value !== "string" || value === "") problems.push({ key: qualify([key]), message: "must be a non-empty secret string" });
             else secrets[key] = pulumi.secret(value);
         } else if (key in statics) {
-            problems.push({ key: qualify([key]), message: `is stored in plaintext; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\` so it stays encrypted` });
+            problems.push(plaintextSecret(key));
         } else if (key in deliveryConfigSchema.shape) {
             settings[key] = value;
         } else {
             unknownPlain.push(key); // a referenced secret stored in plaintext, or a misspelt key: told apart below
         }
     }
-    for (const [key, spec] of Object.entries(statics)) {
-        if (raw.values[spec.requiredWhen] !== undefined && !(key in raw.values)) {
-            problems.push({ key: qualify([key]), message: `is required when ${CONFIG_NAMESPACE}:${spec.requiredWhen} is set: ${spec.description}; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\`` });
-        }
-    }
+    problems.push(...missingSecrets(statics, raw.values));
 
     const parsed = deliveryConfigSchema.safeParse(settings);
     const referenced = new Map<string, string>();
     if (!parsed.success) {
-        problems.push(...parsed.error.issues.flatMap(toProblems));
+        problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "the delivery stack reads (it reads delivery, github and their secrets)")));
     } else {
         const d = parsed.data;
         // A stack must not manage its own deployment settings: a failed update could cut its own delivery.
@@ -83,7 +79,7 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
         for (const [key, where] of referenced) {
             if (secrets[key] !== undefined || key in statics) continue;
             if (key in raw.values) continue; // reported above as plaintext or empty
-            problems.push({ key: where, message: `names ${CONFIG_NAMESPACE}:${key}, which is not set; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\`` });
+            problems.push({ key: where, message: `names ${CONFIG_NAMESPACE}:${key}, which is not set; set it with ${setSecretHint(key)}` });
         }
         for (const key of Object.keys(raw.values)) {
             if (raw.secretKeys.has(key) && !(key in statics) && !referenced.has(key)) {
@@ -94,28 +90,10 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
     for (const key of unknownPlain) {
         problems.push(
             referenced.has(key)
-                ? { key: qualify([key]), message: `is stored in plaintext but is used as a secret; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\`` }
+                ? { key: qualify([key]), message: `is stored in plaintext but is used as a secret; set it with ${setSecretHint(key)}` }
                 : { key: qualify([key]), message: "is not a key the delivery stack reads (it reads delivery, github and their secrets); check its spelling, or, if it is a credential, set it with `pulumi config set --secret`" },
         );
     }
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));
     return { ...parsed.data, stack: raw.stack, secrets: secrets as DeliveryStackConfig["secrets"] };
-}
-
-function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-    if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => ({ key: qualify([...issue.path, k]), message: "is not a key the delivery stack reads (it reads delivery, github and their secrets); check its spelling" }));
-    }
-    if (issue.code === "invalid_type" && issue.input === undefined) return [{ key: qualify(issue.path), message: `is required (${issue.expected})` }];
-    return [{ key: qualify(issue.path), message: issue.message }];
-}
-
-function qualify(path: readonly PropertyKey[]): string {
-    const [head, ...rest] = path;
-    const tail = rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    return `${CONFIG_NAMESPACE}:${head === undefined ? "" : String(head)}${tail}`;
-}
-
-function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-    return [...problems].sort((a, b) => (a.key === b.key ? a.message.localeCompare(b.message) : a.key.localeCompare(b.key)));
 }

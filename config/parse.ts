@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
-import { CONFIG_NAMESPACE, CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
+import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, sortProblems } from "./problems";
+import { CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
 
 /** A stack's configuration as read, before validation: keys without the namespace, structured values parsed. */
 export interface RawStackConfig {
@@ -22,7 +22,7 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
     const problems: ConfigProblem[] = [];
     const settings: Record<string, unknown> = {};
     const secrets: Record<string, pulumi.Output<string>> = {};
-    const secretSpecs: Record<string, { description: string; requiredWhen?: string }> = SECRET_KEYS;
+    const secretSpecs: Record<string, SecretKeySpec> = SECRET_KEYS;
 
     for (const [key, value] of Object.entries(raw.values)) {
         const spec = secretSpecs[key];
@@ -33,45 +33,17 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
                 settings[key] = value;
             }
         } else if (!raw.secretKeys.has(key)) {
-            problems.push({ key: qualify([key]), message: `is stored in plaintext; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\` so it stays encrypted` });
+            problems.push(plaintextSecret(key));
         } else if (typeof value !== "string" || value === "") {
             problems.push({ key: qualify([key]), message: `must be a non-empty secret string (${spec.description})` });
         } else {
             secrets[key] = pulumi.secret(value);
         }
     }
-    for (const [key, spec] of Object.entries(secretSpecs)) {
-        if (spec.requiredWhen !== undefined && raw.values[spec.requiredWhen] !== undefined && secrets[key] === undefined && !(key in raw.values)) {
-            problems.push({ key: qualify([key]), message: `is required when ${CONFIG_NAMESPACE}:${spec.requiredWhen} is set: ${spec.description}; set it with \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key}\`` });
-        }
-    }
+    problems.push(...missingSecrets(secretSpecs, raw.values));
 
     const parsed = cellConfigSchema.safeParse(settings);
-    if (!parsed.success) problems.push(...parsed.error.issues.flatMap(toProblems));
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "this program reads (see the README's config reference)")));
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));
     return { ...parsed.data, stack: raw.stack, secrets };
-}
-
-function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-    if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((k) => ({ key: qualify([...issue.path, k]), message: "is not a key this program reads; check its spelling against the README's config reference" }));
-    }
-    if (issue.code === "invalid_key") {
-        return [{ key: qualify(issue.path), message: `is not a valid name: ${issue.issues.map((i) => i.message).join("; ")}` }];
-    }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
-        return [{ key: qualify(issue.path), message: `is required (${issue.expected})` }];
-    }
-    return [{ key: qualify(issue.path), message: issue.message }];
-}
-
-/** `["workloads", "kaze-runtime", "image"]` → `agent-estate:workloads.kaze-runtime.image`. */
-function qualify(path: readonly PropertyKey[]): string {
-    const [head, ...rest] = path;
-    const tail = rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-    return `${CONFIG_NAMESPACE}:${head === undefined ? "" : String(head)}${tail}`;
-}
-
-function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-    return [...problems].sort((a, b) => (a.key === b.key ? a.message.localeCompare(b.message) : a.key.localeCompare(b.key)));
 }

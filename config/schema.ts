@@ -5,8 +5,7 @@ import { checkVipBackends, f5Section } from "./sections/edge";
 import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
 import { workloadImageRefs, workloadPeerRefs, workloadsSection } from "./sections/workloads";
 
-/** The project's config namespace: every key is `agent-estate:<key>`. */
-export const CONFIG_NAMESPACE = "agent-estate";
+export { CONFIG_NAMESPACE } from "./problems";
 
 /**
  * Every non-secret key the program reads, one schema. Sections that are absent turn their area off.
