@@ -2,7 +2,7 @@
  * agent-estate: read this stack's configuration, validate it (every problem at once, before any
  * resource is declared), build the cell, and export what a user asks `pulumi stack output` for.
  * The one stack with `agent-estate:delivery` builds the delivery program instead (deployment
- * settings and repositories for the cell stacks; components/delivery/BOOTSTRAP.md).
+ * settings and repositories for the cell stacks; the README's "Delivery" section).
  */
 import { Cell } from "./components/cell";
 import { serviceHost } from "./components/naming";
