@@ -21,8 +21,13 @@ const tsx = path.resolve(__dirname, "..", "node_modules", ".bin", "tsx");
 const measureScript = path.join(__dirname, "measure.ts");
 
 function measure(...args: string[]): Measurement {
-    const out = execFileSync(tsx, [measureScript, ...args], { encoding: "utf8", maxBuffer: 1 << 24 });
-    return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+    try {
+        const out = execFileSync(tsx, [measureScript, ...args], { encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
+        return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
+    } catch (e) {
+        const stderr = String((e as { stderr?: unknown }).stderr ?? "").split("\n").slice(0, 6).join("\n");
+        throw new Error(`measure ${args.join(" ")} failed:\n${stderr}`);
+    }
 }
 
 /** The median of REPEAT runs by time; memory is the largest seen. */

@@ -7,7 +7,8 @@ import { plan, PROJECT_DIR } from "../plan/plan";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
 
-const TEMPLATE = "kaze-gateway";
+// The knowledge service: tailscale sidecar, Vault path, peers; it holds no provider credential, which only the gateway may.
+const TEMPLATE = "kaze-knowledge";
 
 /**
  * The dev cell plus `n` agent workloads: each a copy of the template under a new name, in every

@@ -16,8 +16,12 @@ export function isDeliveryStack(raw: RawStackConfig): boolean {
 
 /** The delivery stack's non-secret keys. */
 export const deliveryConfigSchema = z.strictObject({
-    delivery: deliverySection,
-    github: githubSection.optional(),
+    delivery: deliverySection.describe(
+        "Pulumi Deployments for the cell stacks (organization, repository, branch, policy pack, drift detection, agent pools, stacks); its presence makes this stack the delivery stack. Needs the secret `pulumiAccessToken`.",
+    ),
+    github: githubSection
+        .optional()
+        .describe("The estate's repositories in one GitHub organization: branch protection, teams, environments, Actions secrets and variables, deploy keys. Needs the secret `githubToken`. Default: not managed."),
 });
 
 /**

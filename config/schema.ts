@@ -13,17 +13,23 @@ export { CONFIG_NAMESPACE } from "./problems";
  */
 export const cellConfigSchema = z
     .strictObject({
-        cell: cellSection,
-        kubernetes: kubernetesSection,
-        namespaces: namespacesSection,
-        images: imagesSection,
-        workloads: workloadsSection.default({}),
-        addons: addonsSection.default({}),
-        storage: storageSection.optional(),
-        postgres: postgresSection.optional(),
-        vault: vaultSection.optional(),
-        tailscale: tailscaleSection.optional(),
-        f5: f5Section.optional(),
+        cell: cellSection.describe("Who this cell is: name, environment class and tenancy. Cells are identical in structure, different in configuration."),
+        kubernetes: kubernetesSection.describe("How the program's explicit Kubernetes provider reaches the cluster."),
+        namespaces: namespacesSection.describe("The namespaces the cell creates for its workloads (never `default` or an add-on's namespace), each restricted by Pod Security Standards and a default-deny network policy."),
+        images: imagesSection.describe("The registry of the estate's own images and the pin (tag, digest or both) of every image the cell runs."),
+        workloads: workloadsSection.default({}).describe("The cell's agent workloads by name (e.g. `kaze-runtime`, `kaze-gateway`). Default: {}."),
+        addons: addonsSection.default({}).describe("The cluster add-ons the cell installs, each a pinned Helm chart; an add-on whose key is absent is not installed. Default: {}."),
+        storage: storageSection.optional().describe("Longhorn block storage and the cell's StorageClass, with snapshots and off-cluster backups. Default: not installed."),
+        postgres: postgresSection
+            .optional()
+            .describe("The cell's PostgreSQL (pgvector) cluster run by CloudNativePG, with its PgBouncer pooler and backups; needs `addons.cloudnativePg` and `storage`. Default: none."),
+        vault: vaultSection
+            .optional()
+            .describe("The cell's Vault: its KV v2 mount, per-workload paths and policies, and Kubernetes auth for External Secrets; needs the secret `vaultToken`. Default: off."),
+        tailscale: tailscaleSection
+            .optional()
+            .describe("The tailnet that workloads with the tailscale sidecar, and external nodes, join; Pulumi mints their auth keys. Needs the secret `tailscaleOauthClientSecret`. Default: off."),
+        f5: f5Section.optional().describe("The F5 BIG-IP that fronts the cell: the cluster nodes behind it and the VIPs; needs the secret `f5Password`. Default: off."),
     })
     .superRefine((cfg, ctx) => {
         // Cross-section references: checked once here, so each section stays self-contained.

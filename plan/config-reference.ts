@@ -53,10 +53,28 @@ function constraints(s: JsonSchema): string {
     return parts.join(", ");
 }
 
+/**
+ * A union of objects (e.g. one shape per ingress controller) as one object: every property of any
+ * alternative, its type the union of the alternatives' types, required only when every one requires it.
+ */
+function mergeAlternatives(alts: JsonSchema[]): JsonSchema {
+    const objects = alts.filter((a) => a.properties);
+    if (objects.length <= 1) return objects[0] ?? {};
+    const properties: Record<string, JsonSchema> = {};
+    for (const alt of objects) {
+        for (const [name, prop] of Object.entries(alt.properties ?? {})) {
+            const seen = properties[name];
+            properties[name] = seen === undefined ? prop : { description: seen.description ?? prop.description, anyOf: [...(seen.anyOf ?? [seen]), ...(prop.anyOf ?? [prop])] };
+        }
+    }
+    const required = Object.keys(properties).filter((name) => objects.every((a) => a.required?.includes(name)));
+    return { type: "object", properties, required, description: objects.find((a) => a.description)?.description };
+}
+
 /** One row per key path of the schema: records show their key as `<name>`, lists as `[]`. */
 function rows(s: JsonSchema, key: string, required: boolean, out: string[][]): void {
     const alts = s.anyOf ?? s.oneOf;
-    const objectAlt = alts?.find((a) => a.properties);
+    const objectAlt = alts?.some((a) => a.properties) ? mergeAlternatives(alts) : undefined;
     const node = objectAlt ?? s;
     out.push([`\`${key}\``, typeOf(s), required ? "yes" : "", s.default === undefined ? "" : `\`${JSON.stringify(s.default)}\``, constraints(s), (s.description ?? node.description ?? "").replace(/\n/g, " ")]);
     if (node.properties) {

@@ -10,12 +10,9 @@ import { chartVersion, dnsLabel, quantity } from "./primitives";
 
 /** A Helm chart pin: where it comes from, which chart, and one exact version. */
 export const helmChart = z.strictObject({
-    /** Chart repository URL, e.g. `https://charts.jetstack.io`. */
-    repo: z.url({ error: 'must be a chart repository URL such as "https://charts.jetstack.io"' }),
-    /** Chart name in that repository, e.g. `cert-manager`. */
-    chart: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a chart name such as "cert-manager"' }),
-    /** Exact chart version. Ranges (`^1.16`, `~1.16.0`, `1.x`) and `latest` are refused: they float. */
-    version: chartVersion,
+    repo: z.url({ error: 'must be a chart repository URL such as "https://charts.jetstack.io"' }).describe("Chart repository URL, e.g. `https://charts.jetstack.io`."),
+    chart: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a chart name such as "cert-manager"' }).describe("Chart name in that repository, e.g. `cert-manager`."),
+    version: chartVersion.describe("Exact chart version; ranges (`^1.16`, `~1.16.0`, `1.x`) and `latest` are refused, as they float."),
 });
 export type HelmChartPin = z.infer<typeof helmChart>;
 
@@ -25,7 +22,9 @@ export const vaultKey = z
     .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: 'must be a Vault KV key under the store\'s mount, e.g. "cells/kaze-dev/longhorn-backup" (no leading "/", no mount prefix)' });
 
 /** Credentials that External Secrets copies from one Vault entry; the properties each consumer needs are documented where it is used. */
-export const vaultCredentials = z.strictObject({ vaultKey });
+export const vaultCredentials = z.strictObject({
+    vaultKey: vaultKey.describe("Key of the Vault KV entry under the ClusterSecretStore's mount, e.g. `addons/langfuse` (no leading \"/\", no mount prefix)."),
+});
 
 /** A PostgreSQL image tag CloudNativePG can read a version from: `16.6` or `16.6-3`. Bare majors (`16`) float. */
 const postgresTag = z.string().regex(/^(1[3-9])\.(0|[1-9]\d*)(-\d+)?$/, {
@@ -45,100 +44,111 @@ const s3Url = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](@[a-z0-9-]+)
 
 /** Traefik, with the Authelia ForwardAuth middleware protected routes name. */
 const traefikIngress = z.strictObject({
-    controller: z.literal("traefik"),
-    chart: helmChart,
-    /**
-     * Authelia ForwardAuth: when set, a Traefik Middleware `authelia` is declared in the ingress
-     * namespace and protected Ingresses reference it. @default - no middleware
-     */
+    controller: z.literal("traefik").describe('The ingress controller: "traefik" (with Authelia ForwardAuth) or "ingress-nginx" (with cert-manager TLS).'),
+    chart: helmChart.describe("The controller's Helm chart: repository, chart name and exact version."),
     forwardAuth: z
         .strictObject({
-            /** Authelia's authz endpoint, e.g. `http://authelia.authelia.svc.cluster.local/api/authz/forward-auth`. */
-            address: z.url({ error: 'must be Authelia\'s authz URL, e.g. "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth"' }),
-            /** Headers copied from Authelia's answer to the upstream request. @default ["Remote-User","Remote-Groups","Remote-Email","Remote-Name"] */
-            authResponseHeaders: z.array(z.string().min(1)).default(["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"]),
+            address: z
+                .url({ error: 'must be Authelia\'s authz URL, e.g. "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth"' })
+                .describe("Authelia's authz endpoint, e.g. `http://authelia.authelia.svc.cluster.local/api/authz/forward-auth`."),
+            authResponseHeaders: z
+                .array(z.string().min(1))
+                .default(["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"])
+                .describe('Headers copied from Authelia\'s answer to the upstream request. Default: ["Remote-User", "Remote-Groups", "Remote-Email", "Remote-Name"].'),
         })
-        .optional(),
+        .optional()
+        .describe("Authelia ForwardAuth (traefik only): when set, a Traefik Middleware `authelia` is declared in the ingress namespace and protected Ingresses reference it. Default: no middleware."),
 });
 
 /** ingress-nginx; TLS certificates come from cert-manager. */
-const nginxIngress = z.strictObject({ controller: z.literal("ingress-nginx"), chart: helmChart });
+const nginxIngress = z.strictObject({
+    controller: z.literal("ingress-nginx").describe('The ingress controller: "traefik" (with Authelia ForwardAuth) or "ingress-nginx" (with cert-manager TLS).'),
+    chart: helmChart.describe("The controller's Helm chart: repository, chart name and exact version."),
+});
 
 export const ingressAddon = z.discriminatedUnion("controller", [traefikIngress, nginxIngress], {
     error: 'must be "traefik" (with Authelia ForwardAuth) or "ingress-nginx" (with cert-manager TLS)',
 });
 
 export const certManagerAddon = z.strictObject({
-    chart: helmChart,
-    /** The ACME ClusterIssuer every Ingress of the cell names. */
-    issuer: z.strictObject({
-        /** ClusterIssuer name. @default "letsencrypt" */
-        name: dnsLabel.default("letsencrypt"),
-        /** ACME account e-mail (expiry notices). */
-        email: z.email({ error: 'must be the ACME account e-mail, e.g. "ops@speedrun.ventures"' }),
-        /** ACME directory. @default - Let's Encrypt production */
-        server: z.url().default("https://acme-v02.api.letsencrypt.org/directory"),
-    }),
+    chart: helmChart.describe("The cert-manager Helm chart: repository, chart name and exact version."),
+    issuer: z
+        .strictObject({
+            name: dnsLabel.default("letsencrypt").describe('ClusterIssuer name. Default: "letsencrypt".'),
+            email: z.email({ error: 'must be the ACME account e-mail, e.g. "ops@speedrun.ventures"' }).describe("ACME account e-mail (expiry notices)."),
+            server: z
+                .url()
+                .default("https://acme-v02.api.letsencrypt.org/directory")
+                .describe("ACME directory URL, e.g. Let's Encrypt staging for dev. Default: Let's Encrypt production."),
+        })
+        .describe("The ACME ClusterIssuer every Ingress of the cell names."),
 });
 
-export const externalSecretsAddon = z.strictObject({ chart: helmChart });
-export const cloudnativePgAddon = z.strictObject({ chart: helmChart });
+export const externalSecretsAddon = z.strictObject({ chart: helmChart.describe("The external-secrets Helm chart: repository, chart name and exact version.") });
+export const cloudnativePgAddon = z.strictObject({ chart: helmChart.describe("The cloudnative-pg Helm chart: repository, chart name and exact version.") });
 
 export const monitoringAddon = z.strictObject({
-    /** kube-prometheus-stack. */
-    chart: helmChart,
-    /** Prometheus TSDB retention. @default "15d" */
-    retention: z.string().regex(/^[0-9]+(h|d|w|y)$/, { error: 'must be a Prometheus duration such as "15d"' }).default("15d"),
-    /** Grafana's admin login; the Vault entry holds `admin-user` and `admin-password`. */
-    grafanaAdmin: vaultCredentials,
+    chart: helmChart.describe("The kube-prometheus-stack Helm chart: repository, chart name and exact version."),
+    retention: z
+        .string()
+        .regex(/^[0-9]+(h|d|w|y)$/, { error: 'must be a Prometheus duration such as "15d"' })
+        .default("15d")
+        .describe('Prometheus TSDB retention. Default: "15d".'),
+    grafanaAdmin: vaultCredentials.describe("Grafana's admin login; the Vault entry holds `admin-user` and `admin-password`."),
 });
 
 /** An image pinned for an add-on that needs it set explicitly. */
 const addonImage = z.strictObject({
-    repository: z.string().min(1),
-    tag: z.string().regex(/^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, { error: 'must be an exact version such as "0.111.0"' }),
+    repository: z.string().min(1).describe("Image repository, e.g. `otel/opentelemetry-collector-contrib`."),
+    tag: z
+        .string()
+        .regex(/^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, { error: 'must be an exact version such as "0.111.0"' })
+        .describe('Exact image version, e.g. "0.111.0".'),
 });
 
 export const otelCollectorAddon = z.strictObject({
-    /** The opentelemetry-collector chart. */
-    chart: helmChart,
-    /** The collector image (the chart requires one; `-contrib` carries the exporters used here). */
-    image: addonImage,
-    /** Langfuse's OTLP/HTTP ingestion; the Vault entry holds `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`. */
-    langfuse: z.strictObject({
-        /** e.g. `http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel`. */
-        endpoint: z.url({ error: 'must be Langfuse\'s OTLP base URL, e.g. "http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel"' }),
-        credentials: vaultCredentials,
-    }),
-    /** The second trace sink (OTLP/gRPC), e.g. a Tempo or vendor collector. */
-    secondSink: z.strictObject({
-        /** `host:port` or URL of an OTLP/gRPC receiver. */
-        endpoint: z.string().min(1, { error: 'must be an OTLP/gRPC endpoint such as "tempo.monitoring.svc:4317"' }),
-        /** Plaintext gRPC (in-cluster sinks only). @default false */
-        insecure: z.boolean().default(false),
-    }),
+    chart: helmChart.describe("The opentelemetry-collector Helm chart: repository, chart name and exact version."),
+    image: addonImage.describe("The collector image (the chart requires one; `-contrib` carries the exporters used here)."),
+    langfuse: z
+        .strictObject({
+            endpoint: z
+                .url({ error: 'must be Langfuse\'s OTLP base URL, e.g. "http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel"' })
+                .describe("Langfuse's OTLP base URL, e.g. `http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel`."),
+            credentials: vaultCredentials.describe("The Vault entry holding `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`."),
+        })
+        .describe("Langfuse's OTLP/HTTP ingestion, the first trace sink."),
+    secondSink: z
+        .strictObject({
+            endpoint: z
+                .string()
+                .min(1, { error: 'must be an OTLP/gRPC endpoint such as "tempo.monitoring.svc:4317"' })
+                .describe("`host:port` or URL of an OTLP/gRPC receiver."),
+            insecure: z.boolean().default(false).describe("Plaintext gRPC (in-cluster sinks only). Default: false."),
+        })
+        .describe("The second trace sink (OTLP/gRPC), e.g. a Tempo or vendor collector."),
 });
 
 export const langfuseAddon = z.strictObject({
-    chart: helmChart,
-    /** Public URL of the UI (NextAuth callback base), e.g. `https://langfuse.kaze.example`. */
-    url: z.url({ error: 'must be Langfuse\'s public URL, e.g. "https://langfuse.kaze-dev.speedrun.ventures"' }),
-    /**
-     * One Vault entry with `salt`, `nextauth-secret`, `encryption-key`, `postgres-password`,
-     * `clickhouse-password`, `redis-password`, `s3-user` and `s3-password`.
-     */
-    credentials: vaultCredentials,
+    chart: helmChart.describe("The langfuse Helm chart: repository, chart name and exact version."),
+    url: z
+        .url({ error: 'must be Langfuse\'s public URL, e.g. "https://langfuse.kaze-dev.speedrun.ventures"' })
+        .describe("Public URL of the UI (NextAuth callback base), e.g. `https://langfuse.kaze-dev.speedrun.ventures`."),
+    credentials: vaultCredentials.describe(
+        "One Vault entry with `salt`, `nextauth-secret`, `encryption-key`, `postgres-password`, `clickhouse-password`, `redis-password`, `s3-user` and `s3-password`.",
+    ),
 });
 
 /** `agent-estate:addons`: each key present installs that add-on. */
 export const addonsSection = z.strictObject({
-    ingress: ingressAddon.optional(),
-    certManager: certManagerAddon.optional(),
-    externalSecrets: externalSecretsAddon.optional(),
-    cloudnativePg: cloudnativePgAddon.optional(),
-    monitoring: monitoringAddon.optional(),
-    otelCollector: otelCollectorAddon.optional(),
-    langfuse: langfuseAddon.optional(),
+    ingress: ingressAddon.optional().describe("The ingress controller: Traefik with Authelia ForwardAuth, or ingress-nginx with cert-manager TLS."),
+    certManager: certManagerAddon.optional().describe("cert-manager and the ACME ClusterIssuer; required by ingress-nginx."),
+    externalSecrets: externalSecretsAddon
+        .optional()
+        .describe("The External Secrets Operator, which copies Vault entries into Kubernetes Secrets; required by monitoring, otelCollector, langfuse, storage and postgres."),
+    cloudnativePg: cloudnativePgAddon.optional().describe("The CloudNativePG operator; required by `postgres`."),
+    monitoring: monitoringAddon.optional().describe("kube-prometheus-stack (Prometheus, Grafana, the ServiceMonitor CRDs)."),
+    otelCollector: otelCollectorAddon.optional().describe("An OpenTelemetry collector that sends traces to Langfuse and a second OTLP/gRPC sink."),
+    langfuse: langfuseAddon.optional().describe("Langfuse, the LLM tracing and evaluation UI."),
 });
 export type AddonsConfig = z.infer<typeof addonsSection>;
 
@@ -146,32 +156,33 @@ export type AddonsConfig = z.infer<typeof addonsSection>;
 // agent-estate:storage
 
 const recurringJob = z.strictObject({
-    /** When it runs (five-field cron). */
-    cron: cron5,
-    /** How many snapshots or backups to keep. */
-    retain: z.number().int().min(1, { error: "must keep at least 1" }).max(100, { error: "must keep at most 100" }),
+    cron: cron5.describe('When it runs, a five-field cron such as "0 2 * * *".'),
+    retain: z.number().int().min(1, { error: "must keep at least 1" }).max(100, { error: "must keep at most 100" }).describe("How many snapshots or backups to keep."),
 });
 
 /** `agent-estate:storage`: Longhorn and the cell's StorageClass. */
 export const storageSection = z.strictObject({
-    longhorn: z.strictObject({
-        chart: helmChart,
-        /** Replicas of every volume (one per node): 1 in a single-node dev cluster, 3 in prod. */
-        replicas: z.number().int().min(1, { error: "must be 1 to 3 replicas" }).max(3, { error: "must be 1 to 3 replicas" }),
-        /** What happens to a volume when its claim is deleted. Must be "Retain" in prod. */
-        reclaimPolicy: z.enum(["Retain", "Delete"], { error: 'must be "Retain" or "Delete"' }),
-        /** Local snapshots. */
-        snapshot: recurringJob,
-        /** Off-cluster backups to the backup target. */
-        backup: recurringJob,
-        /** Where backups go. The Vault entry holds `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. */
-        backupTarget: z.strictObject({
-            url: s3Url,
-            /** S3-compatible endpoint for non-AWS stores (MinIO, Hetzner…). @default - AWS */
-            endpoint: z.url().optional(),
-            credentials: vaultCredentials,
-        }),
-    }),
+    longhorn: z
+        .strictObject({
+            chart: helmChart.describe("The longhorn Helm chart: repository, chart name and exact version."),
+            replicas: z
+                .number()
+                .int()
+                .min(1, { error: "must be 1 to 3 replicas" })
+                .max(3, { error: "must be 1 to 3 replicas" })
+                .describe("Replicas of every volume (one per node): 1 in a single-node dev cluster, 3 in prod."),
+            reclaimPolicy: z.enum(["Retain", "Delete"], { error: 'must be "Retain" or "Delete"' }).describe('What happens to a volume when its claim is deleted; must be "Retain" in prod.'),
+            snapshot: recurringJob.describe("Local snapshots: schedule and how many to keep."),
+            backup: recurringJob.describe("Off-cluster backups to the backup target: schedule and how many to keep."),
+            backupTarget: z
+                .strictObject({
+                    url: s3Url.describe("S3 URL of the backups, `s3://bucket@region/path`, e.g. `s3://kaze-backups@eu-central-1/longhorn/`."),
+                    endpoint: z.url().optional().describe("S3-compatible endpoint for non-AWS stores (MinIO, Hetzner…). Default: AWS."),
+                    credentials: vaultCredentials.describe("The Vault entry holding `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`."),
+                })
+                .describe("Where backups go; the credentials come from Vault through External Secrets."),
+        })
+        .describe("Longhorn, the distributed block storage behind the cell's StorageClass."),
 });
 export type StorageConfig = z.infer<typeof storageSection>;
 
@@ -180,51 +191,59 @@ export type StorageConfig = z.infer<typeof storageSection>;
 
 /** `agent-estate:postgres`: the cell's PostgreSQL (pgvector) cluster, run by CloudNativePG. */
 export const postgresSection = z.strictObject({
-    /** Namespace of the cluster (created by the Postgres component, closed by default). @default "data" */
-    namespace: dnsLabel.default("data"),
-    /** Operand image: a CloudNativePG PostgreSQL image that ships pgvector, pinned to major.minor. */
-    image: z.strictObject({
-        /** @default "ghcr.io/cloudnative-pg/postgresql" (the system images carry pgvector and barman-cloud) */
-        repository: z.string().min(1).default("ghcr.io/cloudnative-pg/postgresql"),
-        tag: postgresTag,
-    }),
-    /** Instances (1 primary + n-1 streaming replicas). */
-    instances: z.number().int().min(1, { error: "must be 1 to 5 instances" }).max(5, { error: "must be 1 to 5 instances" }),
-    /** Size of each instance's data volume. */
-    storageSize: quantity,
-    /** Application database and its owner. */
-    database: z.strictObject({
-        /** @default "kaze" */
-        name: dnsLabel.default("kaze"),
-        /** @default "kaze" */
-        owner: dnsLabel.default("kaze"),
-        /** The owner's login; the Vault entry holds `username` and `password`. */
-        credentials: vaultCredentials,
-    }),
-    /** Barman backups to object storage; the Vault entry holds `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`. */
-    backup: z.strictObject({
-        destinationPath: s3Url,
-        /** S3-compatible endpoint for non-AWS stores. @default - AWS */
-        endpoint: z.url().optional(),
-        /** Six-field cron (seconds first), as CloudNativePG's ScheduledBackup reads it. */
-        schedule: z.string().regex(/^(\S+\s+){5}\S+$/, { error: 'must be a six-field cron with seconds first, e.g. "0 0 3 * * *"' }),
-        /** How long base backups and WALs are kept. @default "30d" */
-        retention: z.string().regex(/^[1-9][0-9]*[dwm]$/, { error: 'must be a retention such as "30d", "4w" or "3m"' }).default("30d"),
-        credentials: vaultCredentials,
-    }),
-    /** The PgBouncer pooler in front of the primary. */
+    namespace: dnsLabel.default("data").describe('Namespace of the cluster (created by the Postgres component, closed by default); not an add-on\'s namespace. Default: "data".'),
+    image: z
+        .strictObject({
+            repository: z
+                .string()
+                .min(1)
+                .default("ghcr.io/cloudnative-pg/postgresql")
+                .describe('Image repository. Default: "ghcr.io/cloudnative-pg/postgresql" (the system images carry pgvector and barman-cloud).'),
+            tag: postgresTag.describe('PostgreSQL major.minor such as "16.6" or "16.6-3"; a bare major floats and is refused.'),
+        })
+        .describe("Operand image: a CloudNativePG PostgreSQL image that ships pgvector, pinned to major.minor."),
+    instances: z
+        .number()
+        .int()
+        .min(1, { error: "must be 1 to 5 instances" })
+        .max(5, { error: "must be 1 to 5 instances" })
+        .describe("Instances: 1 primary and n-1 streaming replicas."),
+    storageSize: quantity.describe('Size of each instance\'s data volume, a Kubernetes quantity such as "10Gi".'),
+    database: z
+        .strictObject({
+            name: dnsLabel.default("kaze").describe('Name of the application database. Default: "kaze".'),
+            owner: dnsLabel.default("kaze").describe('Role that owns the database. Default: "kaze".'),
+            credentials: vaultCredentials.describe("The owner's login; the Vault entry holds `username` and `password`."),
+        })
+        .describe("Application database and its owner."),
+    backup: z
+        .strictObject({
+            destinationPath: s3Url.describe("S3 URL the base backups and WALs go to, e.g. `s3://kaze-backups/postgres/`."),
+            endpoint: z.url().optional().describe("S3-compatible endpoint for non-AWS stores. Default: AWS."),
+            schedule: z
+                .string()
+                .regex(/^(\S+\s+){5}\S+$/, { error: 'must be a six-field cron with seconds first, e.g. "0 0 3 * * *"' })
+                .describe('Six-field cron (seconds first), as CloudNativePG\'s ScheduledBackup reads it, e.g. "0 0 3 * * *".'),
+            retention: z
+                .string()
+                .regex(/^[1-9][0-9]*[dwm]$/, { error: 'must be a retention such as "30d", "4w" or "3m"' })
+                .default("30d")
+                .describe('How long base backups and WALs are kept. Default: "30d".'),
+            credentials: vaultCredentials.describe("The Vault entry holding `ACCESS_KEY_ID` and `ACCESS_SECRET_KEY`."),
+        })
+        .describe("Barman backups to object storage."),
     pooler: z
         .strictObject({
-            /** @default 1 */
-            instances: z.number().int().min(1).max(5).default(1),
-            /** @default "transaction" */
-            poolMode: z.enum(["session", "transaction"], { error: 'must be "session" or "transaction"' }).default("transaction"),
-            /** @default 1000 */
-            maxClientConn: z.number().int().min(1).default(1000),
-            /** @default 20 */
-            defaultPoolSize: z.number().int().min(1).default(20),
+            instances: z.number().int().min(1).max(5).default(1).describe("PgBouncer instances. Default: 1."),
+            poolMode: z
+                .enum(["session", "transaction"], { error: 'must be "session" or "transaction"' })
+                .default("transaction")
+                .describe('When a server connection returns to the pool: after each transaction or each session. Default: "transaction".'),
+            maxClientConn: z.number().int().min(1).default(1000).describe("Most client connections PgBouncer accepts. Default: 1000."),
+            defaultPoolSize: z.number().int().min(1).default(20).describe("Server connections per user and database. Default: 20."),
         })
-        .default({ instances: 1, poolMode: "transaction", maxClientConn: 1000, defaultPoolSize: 20 }),
+        .default({ instances: 1, poolMode: "transaction", maxClientConn: 1000, defaultPoolSize: 20 })
+        .describe("The PgBouncer pooler in front of the primary. Default: 1 instance, transaction mode, 1000 clients, pools of 20."),
 });
 export type PostgresConfig = z.infer<typeof postgresSection>;
 

@@ -3,31 +3,34 @@ import { dnsLabel, imagePin, imageRepository } from "./primitives";
 
 /** `agent-estate:cell`: who this cell is. Cells are identical in structure, different in configuration. */
 export const cellSection = z.strictObject({
-    /** Cell name, a DNS label: prefixes cluster-wide names and tags. */
-    name: dnsLabel,
-    /** Environment class; drives protection of stateful resources and policy enforcement levels. */
-    environment: z.enum(["dev", "staging", "prod"], {
-        error: 'must be one of "dev", "staging" or "prod"',
-    }),
-    /** Agency (SaaS, hosted by the agency) or customer-vpc (the client's own cloud account). */
-    tenancy: z.enum(["agency", "customer-vpc"], { error: 'must be "agency" or "customer-vpc"' }),
+    name: dnsLabel.describe("Cell name, a DNS label (e.g. `kaze-dev`); prefixes cluster-wide names and tags."),
+    environment: z
+        .enum(["dev", "staging", "prod"], {
+            error: 'must be one of "dev", "staging" or "prod"',
+        })
+        .describe("Environment class; drives the protection of stateful resources and the policy enforcement levels."),
+    tenancy: z
+        .enum(["agency", "customer-vpc"], { error: 'must be "agency" or "customer-vpc"' })
+        .describe("`agency` (SaaS, hosted by the agency) or `customer-vpc` (the client's own cloud account)."),
 });
 
 /** `agent-estate:kubernetes`: how the explicit Kubernetes provider reaches the cluster. */
 export const kubernetesSection = z.strictObject({
-    /** The kubeconfig context to use. Required: the program never falls back to the ambient current-context. */
-    context: z.string().min(1, { error: 'must name a kubeconfig context, e.g. "kaze-dev"' }),
-    /** Path of the kubeconfig file. @default - the provider's default lookup (KUBECONFIG or ~/.kube/config) */
-    kubeconfigPath: z.string().min(1).optional(),
-    /** API server URL as seen from inside the cluster (Vault's Kubernetes auth calls it back). */
-    apiServer: z.url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' }).optional(),
+    context: z
+        .string()
+        .min(1, { error: 'must name a kubeconfig context, e.g. "kaze-dev"' })
+        .describe("The kubeconfig context to use. Required: the program never falls back to the ambient current-context."),
+    kubeconfigPath: z.string().min(1).optional().describe("Path of the kubeconfig file. Default: the provider's default lookup (KUBECONFIG or ~/.kube/config)."),
+    apiServer: z
+        .url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' })
+        .optional()
+        .describe("API server URL as seen from inside the cluster (Vault's Kubernetes auth calls it back); required when `vault` is set."),
 });
 
 /** One namespace the cell creates. */
 export const namespaceSpec = z.strictObject({
-    name: dnsLabel,
-    /** Extra labels; the Pod Security Standards labels are always set and cannot be weakened here. */
-    labels: z.record(z.string(), z.string()).optional(),
+    name: dnsLabel.describe('Namespace name, a DNS label; not "default" and not a namespace an add-on creates.'),
+    labels: z.record(z.string(), z.string()).optional().describe("Extra labels; the Pod Security Standards labels are always set and cannot be weakened here."),
 });
 
 /** `agent-estate:namespaces`. */
@@ -46,12 +49,13 @@ export const namespacesSection = z
 /** An image pin: a repository and a tag, a digest, or both. */
 export const imageSpec = z
     .strictObject({
-        /** Full repository (`registry.k8s.io/git-sync/git-sync`). @default - `<images.registry>/<service name>` */
-        repository: imageRepository.optional(),
-        /** A git SHA (7–40 hex) or a semver (`1.4.2`, `v4.4.0`). Never `latest`. */
-        tag: imagePin.optional(),
-        /** A content digest, `sha256:<64 hex>`. */
-        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be "sha256:" followed by 64 hex digits' }).optional(),
+        repository: imageRepository.optional().describe("Full repository (e.g. `registry.k8s.io/git-sync/git-sync`). Default: `<images.registry>/<pin name>`."),
+        tag: imagePin.optional().describe("A git SHA (7–40 hex) or a semver (`1.4.2`, `v4.4.0`); never `latest`."),
+        digest: z
+            .string()
+            .regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be "sha256:" followed by 64 hex digits' })
+            .optional()
+            .describe("A content digest, `sha256:<64 hex>`; with a tag as well, the digest pins and the tag names the release."),
     })
     // Both together render as `repo:tag@digest`: the digest pins, the tag tells a reader which release (the prod policy wants both).
     .refine((i) => i.tag !== undefined || i.digest !== undefined, {
@@ -61,9 +65,9 @@ export type ImageSpec = z.infer<typeof imageSpec>;
 
 /** `agent-estate:images`: the registry and the per-service pins. */
 export const imagesSection = z.strictObject({
-    /** Registry and owner prefix for the estate's own images, e.g. `ghcr.io/speedrun-ventures`. */
-    registry: imageRepository,
-    /** Pins by image name; workloads and sidecars refer to these names. */
-    pins: z.record(z.string(), imageSpec),
+    registry: imageRepository.describe("Registry and owner prefix for the estate's own images, e.g. `ghcr.io/speedrun-ventures`."),
+    pins: z
+        .record(z.string(), imageSpec.describe("One image pin: a repository and a tag, a digest, or both (at least one of tag and digest)."))
+        .describe("Pins by image name; workloads, sidecars and cron jobs refer to these names."),
 });
 export type ImagesConfig = z.infer<typeof imagesSection>;

@@ -9,58 +9,67 @@ const cron = z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field
 
 /** How one cell stack of the project is deployed from git. */
 export const stackDeploymentSpec = z.strictObject({
-    /** The stack's environment class: prod stacks get the policy pack bound in preventative mode. */
-    environment: z.enum(["dev", "staging", "prod"], { error: 'must be one of "dev", "staging" or "prod"' }),
-    /** `pulumi up` on every push to the branch that touches `paths`. @default true */
-    deployOnPush: z.boolean().default(true),
-    /** `pulumi preview` on every pull request. @default true */
-    previewPullRequests: z.boolean().default(true),
-    /** Path filters; a push elsewhere does not deploy. @default - the program's code and this stack's file */
-    paths: z.array(z.string().min(1)).optional(),
-    /** An agent pool of `agent-estate:delivery.agentPools` for a cell whose API server only a self-hosted agent can reach. @default - Pulumi-hosted */
-    agentPool: dnsLabel.optional(),
-    /** Environment variables of the deployment whose values are secret config keys of this (delivery) stack. @default {} */
-    secretEnvironment: z.record(envName, secretKeyName).default({}),
-    /** Commands run before the Pulumi operation, e.g. writing the kubeconfig from a secret variable. @default [] */
-    preRunCommands: z.array(z.string().min(1)).default([]),
-    /** Drift detection on `agent-estate:delivery.drift.schedule`. @default true */
-    detectDrift: z.boolean().default(true),
+    environment: z
+        .enum(["dev", "staging", "prod"], { error: 'must be one of "dev", "staging" or "prod"' })
+        .describe("The stack's environment class; prod stacks get the policy pack bound in preventative mode."),
+    deployOnPush: z.boolean().default(true).describe("Run `pulumi up` on every push to the branch that touches `paths`. Default: true."),
+    previewPullRequests: z.boolean().default(true).describe("Run `pulumi preview` on every pull request. Default: true."),
+    paths: z.array(z.string().min(1)).optional().describe("Path filters; a push elsewhere does not deploy. Default: the program's code and this stack's file."),
+    agentPool: dnsLabel
+        .optional()
+        .describe("An agent pool of `agent-estate:delivery.agentPools`, for a cell whose API server only a self-hosted agent can reach. Default: Pulumi-hosted."),
+    secretEnvironment: z
+        .record(envName, secretKeyName)
+        .default({})
+        .describe("Environment variables of the deployment whose values are secret config keys of this (delivery) stack, e.g. { KUBECONFIG_DATA: kazeDevKubeconfig }. Default: {}."),
+    preRunCommands: z
+        .array(z.string().min(1))
+        .default([])
+        .describe("Commands run before the Pulumi operation, e.g. writing the kubeconfig from a secret variable. Default: []."),
+    detectDrift: z.boolean().default(true).describe("Drift detection on `agent-estate:delivery.drift.schedule`. Default: true."),
 });
 export type StackDeploymentSpec = z.infer<typeof stackDeploymentSpec>;
 
 /** `agent-estate:delivery`: Pulumi Deployments for the cell stacks. Its presence makes this stack the delivery stack. */
 export const deliverySection = z
     .strictObject({
-        /** Pulumi Cloud organization. */
-        organization: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'must be a Pulumi organization, e.g. "speedrun-ventures"' }),
-        /** The project whose stacks are deployed. @default "agent-estate" */
-        project: z.string().min(1).default("agent-estate"),
-        /** The GitHub repository holding the program, `owner/name`. */
-        repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'must be "owner/name", e.g. "speedrun-ventures/agent-estate"' }),
-        /** The branch that deploys. @default "main" */
-        branch: z.string().min(1).default("main"),
-        /** The CrossGuard pack bound to prod stacks (published with `pulumi policy publish`). */
+        organization: z
+            .string()
+            .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'must be a Pulumi organization, e.g. "speedrun-ventures"' })
+            .describe("Pulumi Cloud organization."),
+        project: z.string().min(1).default("agent-estate").describe('The project whose stacks are deployed. Default: "agent-estate".'),
+        repository: z
+            .string()
+            .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: 'must be "owner/name", e.g. "speedrun-ventures/agent-estate"' })
+            .describe("The GitHub repository holding the program, `owner/name`."),
+        branch: z.string().min(1).default("main").describe('The branch that deploys. Default: "main".'),
         policyPack: z
             .strictObject({
-                /** @default "agent-estate" */
-                name: z.string().min(1).default("agent-estate"),
-                /** A published version tag. @default - the latest published */
-                versionTag: z.string().min(1).optional(),
+                name: z.string().min(1).default("agent-estate").describe('Name of the published policy pack. Default: "agent-estate".'),
+                versionTag: z.string().min(1).optional().describe("A published version tag. Default: the latest published."),
             })
-            .default({ name: "agent-estate" }),
-        /** Drift detection. @default - every 6 hours, report only */
+            .default({ name: "agent-estate" })
+            .describe("The CrossGuard pack bound to prod stacks (published with `pulumi policy publish`)."),
         drift: z
             .strictObject({
-                /** @default "0 *\/6 * * *" */
-                schedule: cron.default("0 */6 * * *"),
-                /** Run `pulumi up` when drift is found. @default false - a human reads the report first */
-                autoRemediate: z.boolean().default(false),
+                schedule: cron.default("0 */6 * * *").describe('When drift detection runs, a five-field cron. Default: "0 */6 * * *".'),
+                autoRemediate: z.boolean().default(false).describe("Run `pulumi up` when drift is found. Default: false, a human reads the report first."),
             })
-            .default({ schedule: "0 */6 * * *", autoRemediate: false }),
-        /** Self-hosted agent pools by name. @default {} */
-        agentPools: z.record(dnsLabel, z.strictObject({ description: z.string().min(1) })).default({}),
-        /** The stacks to deploy, by stack name. */
-        stacks: z.record(stackName, stackDeploymentSpec).refine((s) => Object.keys(s).length > 0, { error: "must list at least one stack to deploy, e.g. {dev: {environment: dev}}" }),
+            .default({ schedule: "0 */6 * * *", autoRemediate: false })
+            .describe("Drift detection of the stacks that set detectDrift. Default: every 6 hours, report only."),
+        agentPools: z
+            .record(
+                dnsLabel,
+                z
+                    .strictObject({ description: z.string().min(1).describe("What the pool is for and where its agents run.") })
+                    .describe("A self-hosted Pulumi Deployments agent pool."),
+            )
+            .default({})
+            .describe("Self-hosted agent pools by name. Default: {}."),
+        stacks: z
+            .record(stackName, stackDeploymentSpec.describe("How one cell stack of the project is deployed from git."))
+            .refine((s) => Object.keys(s).length > 0, { error: "must list at least one stack to deploy, e.g. {dev: {environment: dev}}" })
+            .describe("The stacks to deploy, by stack name (never the delivery stack itself); at least one."),
     })
     .superRefine((d, ctx) => {
         for (const [stack, s] of Object.entries(d.stacks)) {

@@ -27,14 +27,10 @@ const partition = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must b
  */
 export const vipListener = z
     .strictObject({
-        /** Port the VIP listens on. */
-        port: port,
-        /** A workload of `agent-estate:workloads` whose NodePort Service backs this port. */
-        workload: dnsLabel.optional(),
-        /** The NodePort of a Service the cell does not declare. */
-        nodePort: nodePort.optional(),
-        /** The name of that Service, for descriptions and outputs. @default - the workload's name */
-        service: z.string().min(1).optional(),
+        port: port.describe("Port the VIP listens on; one address and port serve one backend."),
+        workload: dnsLabel.optional().describe("A workload of `agent-estate:workloads` (with a fixed `nodePort`) whose NodePort Service backs this port; set it or `nodePort`."),
+        nodePort: nodePort.optional().describe("The NodePort (30000-32767) of a Service the cell does not declare; set it or `workload`."),
+        service: z.string().min(1).optional().describe("The name of that Service, for descriptions and outputs; required with `nodePort`. Default: the workload's name."),
     })
     .superRefine((l, ctx) => {
         if ((l.workload === undefined) === (l.nodePort === undefined)) {
@@ -49,49 +45,56 @@ export type VipListener = z.infer<typeof vipListener>;
 /** How the BIG-IP decides a pool member is up. */
 export const healthCheck = z
     .strictObject({
-        /** `tcp`: the NodePort accepts connections; `http`: `GET <path>` answers 2xx/3xx. @default "tcp" */
-        type: z.enum(["tcp", "http"], { error: 'must be "tcp" or "http"' }).default("tcp"),
-        /** Path for `http` checks. @default "/" */
-        path: z.string().startsWith("/", { error: 'must be a path starting with "/", e.g. "/healthz"' }).default("/"),
-        /** Seconds between checks. @default 5 */
-        interval: z.number().int().min(1).default(5),
-        /** Seconds without an answer before a member is marked down; F5 recommends 3 × interval + 1. @default 16 */
-        timeout: z.number().int().min(1).default(16),
+        type: z
+            .enum(["tcp", "http"], { error: 'must be "tcp" or "http"' })
+            .default("tcp")
+            .describe('`tcp`: the NodePort accepts connections; `http`: `GET <path>` answers 2xx/3xx. Default: "tcp".'),
+        path: z.string().startsWith("/", { error: 'must be a path starting with "/", e.g. "/healthz"' }).default("/").describe('Path for `http` checks. Default: "/".'),
+        interval: z.number().int().min(1).default(5).describe("Seconds between checks. Default: 5."),
+        timeout: z
+            .number()
+            .int()
+            .min(1)
+            .default(16)
+            .describe("Seconds without an answer before a member is marked down; longer than interval, F5 recommends 3 × interval + 1. Default: 16."),
     })
     .refine((h) => h.timeout > h.interval, { error: "timeout must be longer than interval (F5 recommends 3 × interval + 1)", path: ["timeout"] });
 
 /** One virtual IP: an address, the ports it listens on, and what answers behind each port. */
 export const vipSpec = z.strictObject({
-    /** Short name; F5 objects are named `<cell>-<name>-<port>`. */
-    name: dnsLabel,
-    /** The DNS name that points at the VIP (documentation and outputs; DNS itself is managed elsewhere). */
-    dns: z.string().regex(HOSTNAME, { error: 'must be a DNS name, e.g. "solo.rooster.maniak.com"' }).optional(),
-    /** The VIP address. */
-    address: ipv4,
-    /** Listening ports; one virtual server, pool and monitor each. */
-    listeners: z.array(vipListener).min(1, { error: "must list at least one listener, e.g. [{port: 443, workload: kaze-gateway}]" }),
-    /** @default - a TCP check every 5 s, 16 s timeout */
-    healthCheck: healthCheck.default({ type: "tcp", path: "/", interval: 5, timeout: 16 }),
+    name: dnsLabel.describe("Short name, unique among the VIPs; F5 objects are named `<cell>-<name>-<port>`."),
+    dns: z
+        .string()
+        .regex(HOSTNAME, { error: 'must be a DNS name, e.g. "solo.rooster.maniak.com"' })
+        .optional()
+        .describe("The DNS name that points at the VIP (documentation and outputs; DNS itself is managed elsewhere)."),
+    address: ipv4.describe('The VIP address, an IPv4 address such as "172.16.20.120".'),
+    listeners: z
+        .array(vipListener)
+        .min(1, { error: "must list at least one listener, e.g. [{port: 443, workload: kaze-gateway}]" })
+        .describe("Listening ports, each with one virtual server, pool and monitor, and the NodePort behind it."),
+    healthCheck: healthCheck
+        .default({ type: "tcp", path: "/", interval: 5, timeout: 16 })
+        .describe("How the BIG-IP decides a pool member is up. Default: a TCP check every 5 s, 16 s timeout."),
 });
 export type VipSpec = z.infer<typeof vipSpec>;
 
 /** `agent-estate:f5`: the BIG-IP that fronts the cell, the cluster nodes behind it, and the VIPs. */
 export const f5Section = z
     .strictObject({
-        /** Management address of the BIG-IP. The password is the secret `agent-estate:f5Password`. */
-        address: host,
-        /** Management port. @default 443 */
-        port: port.optional(),
-        /** A user with iControl REST access to the partition. */
-        username: z.string().min(1, { error: 'must name a BIG-IP user, e.g. "admin"' }),
-        /** Partition the cell's objects live in. @default "Common" */
-        partition: partition.default("Common"),
-        /** Verify the management API's TLS certificate. Turn off only for a lab BIG-IP with a self-signed certificate. @default true */
-        validateCerts: z.boolean().default(true),
-        /** Addresses of the cluster nodes: every VIP pool has each of them as a member on the Service's NodePort. */
-        nodes: z.array(ipv4).min(1, { error: 'must list the cluster nodes\' addresses, e.g. ["172.16.10.130"]' }),
-        /** The VIPs of the cell. @default [] */
-        vips: z.array(vipSpec).default([]),
+        address: host.describe("Management address (host name or IPv4) of the BIG-IP; the password is the secret `agent-estate:f5Password`."),
+        port: port.optional().describe("Management port. Default: 443."),
+        username: z.string().min(1, { error: 'must name a BIG-IP user, e.g. "admin"' }).describe("A user with iControl REST access to the partition."),
+        partition: partition.default("Common").describe('Partition the cell\'s objects live in. Default: "Common".'),
+        validateCerts: z
+            .boolean()
+            .default(true)
+            .describe("Verify the management API's TLS certificate; turn off only for a lab BIG-IP with a self-signed certificate. Default: true."),
+        nodes: z
+            .array(ipv4)
+            .min(1, { error: 'must list the cluster nodes\' addresses, e.g. ["172.16.10.130"]' })
+            .describe("Addresses of the cluster nodes, each listed once: every VIP pool has each of them as a member on the Service's NodePort."),
+        vips: z.array(vipSpec).default([]).describe("The VIPs of the cell, each with a unique name. Default: []."),
     })
     .superRefine((f5, ctx) => {
         const seenNodes = new Set<string>();

@@ -7,44 +7,65 @@ const githubId = z.number().int().positive({ error: "must be a numeric GitHub id
 
 /** A repository environment; a protected one waits for a reviewer before a job that uses it runs. */
 export const environmentSpec = z.strictObject({
-    /** Numeric ids of the teams and users who may approve. @default - no required reviewers */
-    reviewers: z.strictObject({ teams: z.array(githubId).default([]), users: z.array(githubId).default([]) }).optional(),
-    /** Only protected branches (main) may deploy to it. @default true */
-    protectedBranchesOnly: z.boolean().default(true),
+    reviewers: z
+        .strictObject({
+            teams: z.array(githubId).default([]).describe("Numeric ids of the teams who may approve. Default: []."),
+            users: z.array(githubId).default([]).describe("Numeric ids of the users who may approve. Default: []."),
+        })
+        .optional()
+        .describe("Numeric ids of the teams and users who may approve. Default: no required reviewers."),
+    protectedBranchesOnly: z.boolean().default(true).describe("Only protected branches (main) may deploy to it. Default: true."),
 });
 
 /** One repository of the estate, keyed by its name. */
 export const repositorySpec = z.strictObject({
-    description: z.string().min(1, { error: "must describe the repository in a sentence" }),
-    /** @default "private" */
-    visibility: z.enum(["private", "internal", "public"], { error: 'must be "private", "internal" or "public"' }).default("private"),
-    /** @default [] */
-    topics: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { error: 'must be a GitHub topic: lower-case letters, digits and "-", e.g. "ai-agents"' })).default([]),
-    /** Status checks that must pass on main. @default - the estate's "preview-and-policy" check */
-    requiredChecks: z.array(z.string().min(1)).optional(),
-    /** Actions secrets: secret name → the secret config key of this stack that holds its value. @default {} */
-    actionsSecrets: z.record(envName, secretKeyName).default({}),
-    /** Actions variables (not secret). @default {} */
-    actionsVariables: z.record(envName, z.string()).default({}),
-    /** Read-only deploy keys (e.g. one per cell's git-sync): title → OpenSSH public key. @default {} */
+    description: z.string().min(1, { error: "must describe the repository in a sentence" }).describe("The repository's description on GitHub, one sentence."),
+    visibility: z
+        .enum(["private", "internal", "public"], { error: 'must be "private", "internal" or "public"' })
+        .default("private")
+        .describe('Repository visibility. Default: "private".'),
+    topics: z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { error: 'must be a GitHub topic: lower-case letters, digits and "-", e.g. "ai-agents"' }))
+        .default([])
+        .describe('GitHub topics, e.g. ["pulumi", "ai-agents"]. Default: [].'),
+    requiredChecks: z.array(z.string().min(1)).optional().describe('Status checks that must pass on main. Default: the estate\'s "preview-and-policy" check.'),
+    actionsSecrets: z
+        .record(envName, secretKeyName)
+        .default({})
+        .describe("Actions secrets: secret name → the secret config key of this stack that holds its value. Default: {}."),
+    actionsVariables: z.record(envName, z.string()).default({}).describe("Actions variables (not secret): name → value. Default: {}."),
     deployKeys: z
         .record(
             z.string().min(1),
             z.string().regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/, { error: 'must be an OpenSSH public key, e.g. "ssh-ed25519 AAAAC3Nz... git-sync@kaze-prod"' }),
         )
-        .default({}),
+        .default({})
+        .describe("Read-only deploy keys (e.g. one per cell's git-sync): title → OpenSSH public key. Default: {}."),
 });
 
 /** `agent-estate:github`: the estate's repositories in one GitHub organization. The token is the secret `agent-estate:githubToken`. */
 export const githubSection = z.strictObject({
-    /** The organization (or user) that owns the repositories. */
-    owner: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub organization, e.g. "speedrun-ventures"' }),
-    /** Approving reviews a pull request to main needs. @default 1 */
-    requiredApprovals: z.number().int().min(1, { error: "must be at least 1: main is never merged unreviewed" }).max(6).default(1),
-    /** Team slug → permission on every repository. @default {} */
-    teams: z.record(dnsLabel, z.enum(["pull", "triage", "push", "maintain", "admin"], { error: 'must be one of "pull", "triage", "push", "maintain", "admin"' })).default({}),
-    /** Environments of every repository. @default - dev, and prod with no reviewers (set them) */
-    environments: z.record(dnsLabel, environmentSpec).default({ dev: { protectedBranchesOnly: false }, prod: { protectedBranchesOnly: true } }),
-    repositories: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "must be a repository name" }), repositorySpec),
+    owner: z
+        .string()
+        .regex(/^[A-Za-z0-9]([A-Za-z0-9-]{0,38})$/, { error: 'must be a GitHub organization, e.g. "speedrun-ventures"' })
+        .describe("The organization (or user) that owns the repositories."),
+    requiredApprovals: z
+        .number()
+        .int()
+        .min(1, { error: "must be at least 1: main is never merged unreviewed" })
+        .max(6)
+        .default(1)
+        .describe("Approving reviews a pull request to main needs. Default: 1."),
+    teams: z
+        .record(dnsLabel, z.enum(["pull", "triage", "push", "maintain", "admin"], { error: 'must be one of "pull", "triage", "push", "maintain", "admin"' }))
+        .default({})
+        .describe("Team slug → permission on every repository. Default: {}."),
+    environments: z
+        .record(dnsLabel, environmentSpec.describe("A repository environment; a protected one waits for a reviewer before a job that uses it runs."))
+        .default({ dev: { protectedBranchesOnly: false }, prod: { protectedBranchesOnly: true } })
+        .describe("Environments of every repository, by name. Default: dev, and prod with no reviewers (set them)."),
+    repositories: z
+        .record(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "must be a repository name" }), repositorySpec.describe("One repository of the estate, keyed by its name."))
+        .describe("The estate's repositories, by name."),
 });
 export type GithubConfig = z.infer<typeof githubSection>;

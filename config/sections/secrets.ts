@@ -25,84 +25,91 @@ export const PROVIDER_CREDENTIAL_KEYS = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", 
 
 /** `agent-estate:vault`: the cell's Vault: its KV v2 mount, per-workload paths and policies, Kubernetes auth. */
 export const vaultSection = z.strictObject({
-    /** URL of the Vault server, as both Pulumi and the External Secrets Operator reach it. */
-    address: z.url({ protocol: /^https?$/, error: 'must be the URL of the Vault server, e.g. "https://vault.kaze.internal:8200"' }),
-    /** Vault Enterprise namespace. @default - the root namespace */
-    namespace: vaultPath.optional(),
-    /** Path of the cell's KV v2 mount; each workload's values live at `<kvMount>/<workload>`. @default "kv" */
-    kvMount: vaultPath.default("kv"),
-    /** Versions kept per secret, for rollback after a bad rotation. @default 10 */
-    kvMaxVersions: z.number().int().min(1).max(100).default(10),
-    /** Path of the cell's Kubernetes auth method. Use one per cluster when several cells share a Vault. @default "kubernetes" */
-    kubernetesAuthPath: vaultPath.default("kubernetes"),
-    /**
-     * PEM CA certificate of the cluster's API server, which Vault calls back to review tokens.
-     * The host is `agent-estate:kubernetes.apiServer`. @default - Vault's own pod CA (Vault runs in the cluster)
-     */
-    kubernetesCaCert: z.string().startsWith("-----BEGIN CERTIFICATE-----", { error: 'must be a PEM certificate starting "-----BEGIN CERTIFICATE-----"' }).optional(),
-    /** TTL of the tokens the Kubernetes auth roles issue, in seconds. @default 3600 */
-    tokenTtl: seconds.default(3600),
-    /** Maximum TTL of those tokens after renewals, in seconds. @default 14400 */
-    tokenMaxTtl: seconds.default(14400),
-    /**
-     * The External Secrets Operator's controller ServiceAccount: the ClusterSecretStore logs in to Vault as it.
-     * @default { name: "external-secrets", namespace: "external-secrets" } - the Helm chart's defaults
-     */
+    address: z
+        .url({ protocol: /^https?$/, error: 'must be the URL of the Vault server, e.g. "https://vault.kaze.internal:8200"' })
+        .describe("URL of the Vault server, as both Pulumi and the External Secrets Operator reach it."),
+    namespace: vaultPath.optional().describe("Vault Enterprise namespace. Default: the root namespace."),
+    kvMount: vaultPath.default("kv").describe('Path of the cell\'s KV v2 mount; each workload\'s values live at `<kvMount>/<workload>`. Default: "kv".'),
+    kvMaxVersions: z.number().int().min(1).max(100).default(10).describe("Versions kept per secret, for rollback after a bad rotation. Default: 10."),
+    kubernetesAuthPath: vaultPath
+        .default("kubernetes")
+        .describe('Path of the cell\'s Kubernetes auth method; use one per cluster when several cells share a Vault. Default: "kubernetes".'),
+    kubernetesCaCert: z
+        .string()
+        .startsWith("-----BEGIN CERTIFICATE-----", { error: 'must be a PEM certificate starting "-----BEGIN CERTIFICATE-----"' })
+        .optional()
+        .describe(
+            "PEM CA certificate of the cluster's API server (at `agent-estate:kubernetes.apiServer`), which Vault calls back to review tokens. Default: Vault's own pod CA (Vault runs in the cluster).",
+        ),
+    tokenTtl: seconds.default(3600).describe("TTL of the tokens the Kubernetes auth roles issue, in seconds (at least 60). Default: 3600."),
+    tokenMaxTtl: seconds.default(14400).describe("Maximum TTL of those tokens after renewals, in seconds; at least tokenTtl. Default: 14400."),
     externalSecrets: z
-        .strictObject({ serviceAccount: dnsLabel.default("external-secrets"), namespace: dnsLabel.default("external-secrets") })
-        .default({ serviceAccount: "external-secrets", namespace: "external-secrets" }),
-    /** How often External Secrets re-reads Vault, a Go duration. @default "1m" */
-    refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/, { error: 'must be a duration such as "1m" or "30s"' }).default("1m"),
-    /** The one workload allowed to hold LLM-provider and forge credentials (PROVIDER_CREDENTIAL_KEYS). @default - none may hold them */
-    providerCredentialsHolder: dnsLabel.optional(),
-    /**
-     * Values seeded from Pulumi secret config into a workload's Vault path: workload → key → name of the
-     * secret config key (e.g. `{ kaze-gateway: { ANTHROPIC_API_KEY: anthropicApiKey } }`). Off by default: the
-     * values are written out of band. @default {}
-     */
-    seed: z.record(dnsLabel, z.record(envKey, z.string().min(1))).default({}),
+        .strictObject({
+            serviceAccount: dnsLabel.default("external-secrets").describe('Name of the controller\'s ServiceAccount. Default: "external-secrets".'),
+            namespace: dnsLabel.default("external-secrets").describe('Namespace of the External Secrets Operator. Default: "external-secrets".'),
+        })
+        .default({ serviceAccount: "external-secrets", namespace: "external-secrets" })
+        .describe(
+            'The External Secrets Operator\'s controller ServiceAccount, as which the ClusterSecretStore logs in to Vault. Default: { serviceAccount: "external-secrets", namespace: "external-secrets" }, the Helm chart\'s defaults.',
+        ),
+    refreshInterval: z
+        .string()
+        .regex(/^([0-9]+(s|m|h))+$/, { error: 'must be a duration such as "1m" or "30s"' })
+        .default("1m")
+        .describe('How often External Secrets re-reads Vault, a Go duration. Default: "1m".'),
+    providerCredentialsHolder: dnsLabel
+        .optional()
+        .describe("The one workload allowed to hold LLM-provider and forge credentials (ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, GITHUB_TOKEN). Default: none may hold them."),
+    seed: z
+        .record(dnsLabel, z.record(envKey, z.string().min(1)))
+        .default({})
+        .describe(
+            "Values seeded from Pulumi secret config into a workload's Vault path: workload → key → name of the secret config key (e.g. `{ kaze-gateway: { ANTHROPIC_API_KEY: anthropicApiKey } }`). Default: {}, the values are written out of band.",
+        ),
 });
 export type VaultConfig = z.infer<typeof vaultSection>;
 
-/** Settings of the auth keys Pulumi mints. */
+/** Settings of the auth keys Pulumi mints; each use site describes its own default. */
 const keySettings = {
-    /** Ephemeral nodes are removed from the tailnet shortly after they go offline (pods come and go). */
     ephemeral: z.boolean(),
-    /** A reusable key registers several nodes (replicas, restarts); a single-use key one. */
     reusable: z.boolean(),
-    /** Seconds until the key expires; Tailscale allows at most 90 days. A new key is minted when it lapses. */
     expirySeconds: z.number().int().min(300, { error: "must be at least 300 seconds" }).max(7_776_000, { error: "must be at most 7776000 seconds (90 days), Tailscale's limit" }),
 };
+const EPHEMERAL = "Ephemeral nodes are removed from the tailnet shortly after they go offline.";
+const REUSABLE = "A reusable key registers several nodes (replicas, restarts); a single-use key one.";
+const EXPIRY = "Seconds until the key expires (300 to 7776000, Tailscale's 90 days); a new key is minted when it lapses.";
 
 /** A node outside the cluster that joins the tailnet (the OpenClaw node): its key goes to Vault for its own deployment. */
 export const tailnetNodeSpec = z.strictObject({
-    /** ACL tags of the node. @default - `tailscale.tags` */
-    tags: z.array(aclTag).min(1).optional(),
-    /** @default true - a node that stays offline long is removed, and rejoins with a fresh key */
-    ephemeral: z.boolean().default(true),
-    /** @default false - one machine, one key */
-    reusable: z.boolean().default(false),
-    /** @default - `tailscale.keys.expirySeconds` */
-    expirySeconds: keySettings.expirySeconds.optional(),
+    tags: z.array(aclTag).min(1).optional().describe("ACL tags of the node. Default: `tailscale.tags`."),
+    ephemeral: z.boolean().default(true).describe(`${EPHEMERAL} Default: true, a node that stays offline long is removed and rejoins with a fresh key.`),
+    reusable: z.boolean().default(false).describe(`${REUSABLE} Default: false, one machine, one key.`),
+    expirySeconds: keySettings.expirySeconds.optional().describe(`${EXPIRY} Default: \`tailscale.keys.expirySeconds\`.`),
 });
 
 /** `agent-estate:tailscale`: the tailnet that workloads with the tailscale sidecar, and external nodes, join. */
 export const tailscaleSection = z.strictObject({
-    /** Tailnet ID. @default - the tailnet that owns the OAuth client */
-    tailnet: z.string().min(1).optional(),
-    /** ID of the OAuth client Pulumi mints keys with (not secret; its secret is `agent-estate:tailscaleOauthClientSecret`). */
-    oauthClientId: z.string().min(1, { error: "must be the ID of a Tailscale OAuth client with the auth_keys scope" }),
-    /** Tags of every key whose node names none; keys minted by an OAuth client must carry at least one. */
-    tags: z.array(aclTag).min(1, { error: 'must list at least one ACL tag, e.g. ["tag:kaze"]: keys minted by an OAuth client must be tagged' }),
-    /**
-     * Keys of the workloads' sidecars.
-     * @default { ephemeral: true, reusable: true, expirySeconds: 7776000 } - pods are cattle and replicas share a key
-     */
+    tailnet: z.string().min(1).optional().describe("Tailnet ID. Default: the tailnet that owns the OAuth client."),
+    oauthClientId: z
+        .string()
+        .min(1, { error: "must be the ID of a Tailscale OAuth client with the auth_keys scope" })
+        .describe("ID of the OAuth client Pulumi mints keys with (not secret; its secret is `agent-estate:tailscaleOauthClientSecret`)."),
+    tags: z
+        .array(aclTag)
+        .min(1, { error: 'must list at least one ACL tag, e.g. ["tag:kaze"]: keys minted by an OAuth client must be tagged' })
+        .describe("Tags of every key whose node names none; keys minted by an OAuth client must carry at least one."),
     keys: z
-        .strictObject({ ephemeral: keySettings.ephemeral.default(true), reusable: keySettings.reusable.default(true), expirySeconds: keySettings.expirySeconds.default(7_776_000) })
-        .default({ ephemeral: true, reusable: true, expirySeconds: 7_776_000 }),
-    /** Nodes outside the cluster, by name (e.g. `openclaw`). @default {} */
-    nodes: z.record(dnsLabel, tailnetNodeSpec).default({}),
+        .strictObject({
+            ephemeral: keySettings.ephemeral.default(true).describe(`${EPHEMERAL} Must be true when a workload runs several replicas. Default: true.`),
+            reusable: keySettings.reusable.default(true).describe(`${REUSABLE} Must be true when a workload runs several replicas. Default: true.`),
+            expirySeconds: keySettings.expirySeconds.default(7_776_000).describe(`${EXPIRY} Default: 7776000.`),
+        })
+        .default({ ephemeral: true, reusable: true, expirySeconds: 7_776_000 })
+        .describe("Keys of the workloads' tailscale sidecars. Default: { ephemeral: true, reusable: true, expirySeconds: 7776000 }, as pods are cattle and replicas share a key."),
+    nodes: z
+        .record(dnsLabel, tailnetNodeSpec.describe("A node outside the cluster that joins the tailnet; its auth key goes to Vault for its own deployment."))
+        .default({})
+        .describe("Nodes outside the cluster, by name (e.g. `openclaw`); each needs `vault`. Default: {}."),
 });
 export type TailscaleConfig = z.infer<typeof tailscaleSection>;
 

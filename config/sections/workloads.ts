@@ -1,21 +1,25 @@
 import { z } from "zod";
 import { dnsLabel, port, quantity } from "./primitives";
 
-const resourceAmounts = z.strictObject({ cpu: quantity, memory: quantity });
+const resourceAmounts = z.strictObject({
+    cpu: quantity.describe('CPU as a Kubernetes quantity, e.g. "250m" or "1".'),
+    memory: quantity.describe('Memory as a Kubernetes quantity, e.g. "512Mi" or "1Gi".'),
+});
 
 /** Requests and limits; both are required so every pod has a QoS class and fits a node. */
-export const resourcesSpec = z.strictObject({ requests: resourceAmounts, limits: resourceAmounts });
+export const resourcesSpec = z.strictObject({
+    requests: resourceAmounts.describe("What the scheduler reserves for the container (cpu and memory)."),
+    limits: resourceAmounts.describe("The most the container may use (cpu and memory)."),
+});
 export type ResourcesSpec = z.infer<typeof resourcesSpec>;
 
 /** HorizontalPodAutoscaler settings (autoscaling/v2). */
 export const autoscalingSpec = z
     .strictObject({
-        minReplicas: z.number().int().min(1),
-        maxReplicas: z.number().int().min(1),
-        /** Target average CPU utilisation, percent of requests. @default 70 */
-        cpuUtilization: z.number().int().min(1).max(100).default(70),
-        /** Target average memory utilisation, percent of requests. @default 80 */
-        memoryUtilization: z.number().int().min(1).max(100).default(80),
+        minReplicas: z.number().int().min(1).describe("Fewest replicas the HPA scales down to."),
+        maxReplicas: z.number().int().min(1).describe("Most replicas the HPA scales up to; at least minReplicas."),
+        cpuUtilization: z.number().int().min(1).max(100).default(70).describe("Target average CPU utilisation, percent of requests. Default: 70."),
+        memoryUtilization: z.number().int().min(1).max(100).default(80).describe("Target average memory utilisation, percent of requests. Default: 80."),
     })
     .refine((a) => a.maxReplicas >= a.minReplicas, { error: "maxReplicas must be at least minReplicas", path: ["maxReplicas"] });
 
@@ -54,12 +58,20 @@ const peerPorts = z.array(port).min(1, { error: "must list at least one port, e.
 export const peerSpec = z.union(
     [
         z.strictObject({
-            workload: dnsLabel,
-            /** @default - the peer's service port (egress) or this workload's service port (ingress) */
-            ports: peerPorts.optional(),
+            workload: dnsLabel.describe("Another workload of this cell, by its name in `agent-estate:workloads`."),
+            ports: peerPorts.optional().describe("Ports allowed. Default: the peer's service port (egress) or this workload's service port (ingress)."),
         }),
-        z.strictObject({ namespace: dnsLabel, podSelector: labelMap.refine((m) => Object.keys(m).length > 0, { error: "must name at least one label; an empty selector opens the whole namespace" }), ports: peerPorts }),
-        z.strictObject({ cidr, ports: peerPorts }),
+        z.strictObject({
+            namespace: dnsLabel.describe("Namespace of pods outside the cell's workloads (a database pooler, an ingress controller)."),
+            podSelector: labelMap
+                .refine((m) => Object.keys(m).length > 0, { error: "must name at least one label; an empty selector opens the whole namespace" })
+                .describe("Labels that select the pods in that namespace; at least one."),
+            ports: peerPorts.describe("Ports allowed, e.g. [5432]."),
+        }),
+        z.strictObject({
+            cidr: cidr.describe('Addresses outside the cluster\'s pod network, an IPv4 CIDR such as "10.43.0.1/32" (the API server\'s endpoint).'),
+            ports: peerPorts.describe("Ports allowed, e.g. [443]."),
+        }),
     ],
     { error: 'must be { workload: <name> }, { namespace, podSelector: {label: value}, ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
 );
@@ -67,86 +79,69 @@ export type PeerSpec = z.infer<typeof peerSpec>;
 
 /** Who may reach the workload and whom it may reach. Everything else stays closed by the namespace's default deny. */
 export const networkSpec = z.strictObject({
-    /** Peers allowed in. Workloads that name this one in `egressTo` are added automatically. @default [] */
-    ingressFrom: z.array(peerSpec).default([]),
-    /** Peers the workload may reach (DNS is always allowed). @default [] */
-    egressTo: z.array(peerSpec).default([]),
-    /** HTTPS (443) to the internet, private and link-local ranges excluded. @default false */
-    externalHttps: z.boolean().default(false),
+    ingressFrom: z.array(peerSpec).default([]).describe("Peers allowed in; workloads that name this one in `egressTo` are added automatically. Default: []."),
+    egressTo: z.array(peerSpec).default([]).describe("Peers the workload may reach (DNS is always allowed). Default: []."),
+    externalHttps: z.boolean().default(false).describe("Allow HTTPS (443) to the internet, private and link-local ranges excluded. Default: false."),
 });
 
 /** git-sync: clones an agent-definition repo before start and pulls it every `period` seconds. */
 export const gitSyncSpec = z.strictObject({
-    /** HTTPS URL of the repository. */
-    repo: z.url({ protocol: /^https$/, error: 'must be an https URL such as "https://github.com/speedrun-ventures/kaze-agent-ops"' }),
-    /** Branch, tag or commit. @default "main" */
-    ref: z.string().min(1).default("main"),
-    /** Seconds between pulls. @default 60 */
-    period: z.number().int().min(10, { error: "must be at least 10 seconds" }).default(60),
-    /** Name of the image pin in `agent-estate:images.pins`. @default "git-sync" */
-    image: z.string().min(1).default("git-sync"),
-    /** Where the checkouts are mounted read-only in the main container; the repo lands at `<mountPath>/<repo name>`. @default "/agents" */
-    mountPath: z.string().startsWith("/").default("/agents"),
-    /** Key of the workload's env Secret holding a token for private repositories. @default - anonymous clone */
-    tokenKey: envName.optional(),
+    repo: z.url({ protocol: /^https$/, error: 'must be an https URL such as "https://github.com/speedrun-ventures/kaze-agent-ops"' }).describe("HTTPS URL of the repository."),
+    ref: z.string().min(1).default("main").describe('Branch, tag or commit. Default: "main".'),
+    period: z.number().int().min(10, { error: "must be at least 10 seconds" }).default(60).describe("Seconds between pulls. Default: 60."),
+    image: z.string().min(1).default("git-sync").describe('Name of the image pin in `agent-estate:images.pins`. Default: "git-sync".'),
+    mountPath: z
+        .string()
+        .startsWith("/")
+        .default("/agents")
+        .describe('Where the checkouts are mounted read-only in the main container; the repo lands at `<mountPath>/<repo name>`. Default: "/agents".'),
+    tokenKey: envName.optional().describe("Key of the workload's env Secret holding a token for private repositories. Default: an anonymous clone."),
 });
 
 /** tailscale: userspace networking, state in a Secret, auth key from Vault. */
 export const tailscaleSpec = z.strictObject({
-    /** Name of the image pin. @default "tailscale" */
-    image: z.string().min(1).default("tailscale"),
-    /** Tailnet hostname. @default - the workload's name */
-    hostname: dnsLabel.optional(),
-    /** ACL tags the node advertises, e.g. ["tag:kaze"]. @default [] */
-    tags: z.array(z.string().regex(/^tag:[a-z0-9-]+$/, { error: 'must be an ACL tag such as "tag:kaze"' })).default([]),
+    image: z.string().min(1).default("tailscale").describe('Name of the image pin in `agent-estate:images.pins`. Default: "tailscale".'),
+    hostname: dnsLabel.optional().describe("Tailnet hostname. Default: the workload's name."),
+    tags: z
+        .array(z.string().regex(/^tag:[a-z0-9-]+$/, { error: 'must be an ACL tag such as "tag:kaze"' }))
+        .default([])
+        .describe('ACL tags the node advertises, e.g. ["tag:kaze"]. Default: [].'),
 });
 
 /** An MCP proxy sidecar (e.g. langfuse-mcp): reachable by the main container on localhost only. */
 export const mcpProxySpec = z.strictObject({
-    /** Name of the image pin. */
-    image: z.string().min(1),
-    /** Port on localhost. */
-    port,
-    /** Transport the proxy serves. @default "sse" */
-    transport: z.enum(["sse", "streamable-http"]).default("sse"),
-    /** Plaintext environment. @default {} */
-    env: plainEnv.default({}),
-    /** Keys of the workload's env Secret the proxy receives. @default [] */
-    secretKeys: z.array(envName).default([]),
-    /** Command-line arguments. @default - the image's */
-    args: z.array(z.string()).optional(),
-    resources: resourcesSpec.optional(),
+    image: z.string().min(1).describe("Name of the image pin in `agent-estate:images.pins`."),
+    port: port.describe("Port the proxy listens on, on localhost; not used by another container of the pod."),
+    transport: z.enum(["sse", "streamable-http"]).default("sse").describe('Transport the proxy serves. Default: "sse".'),
+    env: plainEnv.default({}).describe("Plaintext environment; credential-looking names are refused. Default: {}."),
+    secretKeys: z.array(envName).default([]).describe("Keys of the workload's env Secret the proxy receives. Default: []."),
+    args: z.array(z.string()).optional().describe("Command-line arguments. Default: the image's."),
+    resources: resourcesSpec.optional().describe("Requests and limits of the proxy container. Default: 10m CPU / 32Mi requested, 200m / 128Mi limit."),
 });
 
 /** A CronJob that runs beside the workload with the same hardening (workspace cleanup, token refresh). */
 export const cronJobSpec = z.strictObject({
-    /** Cron schedule, five fields. */
-    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule such as "*/15 * * * *"' }),
-    /** Command to run. */
-    command: z.array(z.string()).min(1, { error: 'must name the command, e.g. ["node", "dist/cleanup.js"]' }),
-    /** Name of the image pin. @default - the workload's image */
-    image: z.string().min(1).optional(),
-    /** Mount the workload's workspace volume read-write. @default false */
-    mountWorkspace: z.boolean().default(false),
-    /** Keys of the workload's env Secret the job receives. @default [] */
-    secretKeys: z.array(envName).default([]),
-    /** Peers the job may reach besides DNS. @default [] */
-    egressTo: z.array(peerSpec).default([]),
-    /** HTTPS to the internet, private ranges excluded. @default false */
-    externalHttps: z.boolean().default(false),
-    /** Seconds before a run is killed. @default 600 */
-    activeDeadlineSeconds: z.number().int().min(1).default(600),
-    resources: resourcesSpec.optional(),
+    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule such as "*/15 * * * *"' }).describe('Cron schedule, five fields, e.g. "17 * * * *".'),
+    command: z.array(z.string()).min(1, { error: 'must name the command, e.g. ["node", "dist/cleanup.js"]' }).describe("Command to run, e.g. [node, dist/jobs/workspace-cleanup.js]."),
+    image: z.string().min(1).optional().describe("Name of the image pin in `agent-estate:images.pins`. Default: the workload's image."),
+    mountWorkspace: z.boolean().default(false).describe("Mount the workload's workspace volume read-write (Deployments only). Default: false."),
+    secretKeys: z.array(envName).default([]).describe("Keys of the workload's env Secret the job receives. Default: []."),
+    egressTo: z.array(peerSpec).default([]).describe("Peers the job may reach besides DNS. Default: []."),
+    externalHttps: z.boolean().default(false).describe("Allow HTTPS to the internet, private ranges excluded. Default: false."),
+    activeDeadlineSeconds: z.number().int().min(1).default(600).describe("Seconds before a run is killed. Default: 600."),
+    resources: resourcesSpec.optional().describe("Requests and limits of the job's container. Default: 10m CPU / 32Mi requested, 200m / 128Mi limit."),
 });
 
 /** A Role rule the workload itself needs on the Kubernetes API: narrowed to named objects. */
 export const apiRuleSpec = z
     .strictObject({
-        apiGroups: z.array(z.string()).min(1),
-        resources: z.array(z.string().min(1)).min(1),
-        verbs: z.array(z.enum(["get", "list", "watch", "create", "update", "patch", "delete"])).min(1),
-        /** The objects the rule applies to. Required unless the only verb is `create`, which Kubernetes cannot narrow by name. */
-        resourceNames: z.array(z.string().min(1)).optional(),
+        apiGroups: z.array(z.string()).min(1).describe('API groups of the resources; "" is the core group.'),
+        resources: z.array(z.string().min(1)).min(1).describe("Resource types the rule covers, e.g. [configmaps]."),
+        verbs: z.array(z.enum(["get", "list", "watch", "create", "update", "patch", "delete"])).min(1).describe("Verbs the rule allows."),
+        resourceNames: z
+            .array(z.string().min(1))
+            .optional()
+            .describe("The objects the rule applies to. Required unless the only verb is `create`, which Kubernetes cannot narrow by name."),
     })
     .refine((r) => (r.resourceNames?.length ?? 0) > 0 || r.verbs.every((v) => v === "create"), {
         error: "must list resourceNames: a rule without them grants every object of the type",
@@ -155,13 +150,13 @@ export const apiRuleSpec = z
 
 /** A persistent workspace for the workload (`/workspace`). */
 export const workspaceSpec = z.strictObject({
-    size: quantity,
-    /** @default "/workspace" */
-    mountPath: z.string().startsWith("/").default("/workspace"),
-    /** @default - the cluster's default StorageClass */
-    storageClassName: z.string().min(1).optional(),
-    /** ReadWriteMany when several pods of a Deployment share it. @default "ReadWriteOnce" */
-    accessMode: z.enum(["ReadWriteOnce", "ReadWriteMany", "ReadWriteOncePod"]).default("ReadWriteOnce"),
+    size: quantity.describe('Size of the volume, a Kubernetes quantity such as "5Gi".'),
+    mountPath: z.string().startsWith("/").default("/workspace").describe('Where the volume is mounted in the main container. Default: "/workspace".'),
+    storageClassName: z.string().min(1).optional().describe("StorageClass of the claim. Default: the cluster's default StorageClass."),
+    accessMode: z
+        .enum(["ReadWriteOnce", "ReadWriteMany", "ReadWriteOncePod"])
+        .default("ReadWriteOnce")
+        .describe('Access mode; ReadWriteMany when several pods of a Deployment share it. Default: "ReadWriteOnce".'),
 });
 
 /** Ports the built-in sidecars listen on for their kubelet probes; a workload with the sidecar cannot use them. */
@@ -170,56 +165,70 @@ export const SIDECAR_HEALTH_PORTS = { gitSync: 2020, tailscale: 9002 } as const;
 /** One agent workload of the cell, keyed by its name in `agent-estate:workloads`. */
 export const workloadSpec = z
     .strictObject({
-        /** Namespace, one of `agent-estate:namespaces`. */
-        namespace: dnsLabel,
-        /** Name of the image pin in `agent-estate:images.pins`. */
-        image: z.string().min(1),
-        /** The container port the service listens on (also the Service port). */
-        port: port,
-        /** Deployment, or StatefulSet for per-pod identity and per-pod workspaces. @default "Deployment" */
-        kind: z.enum(["Deployment", "StatefulSet"]).default("Deployment"),
-        /** Replica count when not autoscaled. @default 1 */
-        replicas: z.number().int().min(1).default(1),
-        /** When set, an HPA owns the replica count and the Deployment leaves `replicas` unset. */
-        autoscaling: autoscalingSpec.optional(),
-        resources: resourcesSpec,
-        /** Container command. @default - the image's entrypoint */
-        command: z.array(z.string()).optional(),
-        /** Container arguments. @default - the image's */
-        args: z.array(z.string()).optional(),
-        /** Plaintext environment, delivered through the workload's ConfigMap. @default {} */
-        env: plainEnv.default({}),
-        /** Keys of the workload's env Secret (from Vault) the main container receives, each by name. @default [] */
-        secretKeys: z.array(envName).default([]),
-        /** Liveness/startup and readiness paths. @default { liveness: "/health", readiness: "/ready" } */
+        namespace: dnsLabel.describe("Namespace the workload runs in, one of `agent-estate:namespaces`."),
+        image: z.string().min(1).describe("Name of the image pin in `agent-estate:images.pins`."),
+        port: port.describe("The container port the service listens on (also the Service port)."),
+        kind: z.enum(["Deployment", "StatefulSet"]).default("Deployment").describe('Deployment, or StatefulSet for per-pod identity and per-pod workspaces. Default: "Deployment".'),
+        replicas: z.number().int().min(1).default(1).describe("Replica count when not autoscaled. Default: 1."),
+        autoscaling: autoscalingSpec.optional().describe("When set, an HPA owns the replica count and the Deployment leaves `replicas` unset."),
+        resources: resourcesSpec.describe("Requests and limits of the main container; both are required so every pod has a QoS class and fits a node."),
+        command: z.array(z.string()).optional().describe("Container command. Default: the image's entrypoint."),
+        args: z.array(z.string()).optional().describe("Container arguments. Default: the image's."),
+        env: plainEnv.default({}).describe("Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. Default: {}."),
+        secretKeys: z.array(envName).default([]).describe("Keys of the workload's env Secret (from Vault) the main container receives, each by name. Default: []."),
         probes: z
             .strictObject({
-                liveness: z.string().startsWith("/").default("/health"),
-                readiness: z.string().startsWith("/").default("/ready"),
+                liveness: z.string().startsWith("/").default("/health").describe('HTTP path of the liveness and startup probes. Default: "/health".'),
+                readiness: z.string().startsWith("/").default("/ready").describe('HTTP path of the readiness probe. Default: "/ready".'),
             })
-            .default({ liveness: "/health", readiness: "/ready" }),
-        /** Seconds the pod gets to drain after SIGTERM. @default 30 */
-        terminationGracePeriodSeconds: z.number().int().min(0).max(3600).default(30),
-        /** Fixed NodePort, only when an F5 VIP fronts the Service. @default - ClusterIP */
-        nodePort: z.number().int().min(30000, { error: "must be a NodePort from 30000 to 32767" }).max(32767, { error: "must be a NodePort from 30000 to 32767" }).optional(),
-        /** Prometheus scraping of `path` on `port`. @default - no ServiceMonitor */
-        metrics: z.strictObject({ path: z.string().startsWith("/").default("/metrics"), port }).optional(),
-        network: networkSpec.default({ ingressFrom: [], egressTo: [], externalHttps: false }),
-        /** Rules the main container needs on the Kubernetes API; any rule turns token automount on. @default [] */
-        apiAccess: z.array(apiRuleSpec).default([]),
-        workspace: workspaceSpec.optional(),
-        /** Existing PVCs mounted read-only. @default [] */
-        sharedVolumes: z.array(z.strictObject({ claimName: dnsLabel, mountPath: z.string().startsWith("/") })).default([]),
+            .default({ liveness: "/health", readiness: "/ready" })
+            .describe('Liveness/startup and readiness paths on the service port. Default: { liveness: "/health", readiness: "/ready" }.'),
+        terminationGracePeriodSeconds: z.number().int().min(0).max(3600).default(30).describe("Seconds the pod gets to drain after SIGTERM. Default: 30."),
+        nodePort: z
+            .number()
+            .int()
+            .min(30000, { error: "must be a NodePort from 30000 to 32767" })
+            .max(32767, { error: "must be a NodePort from 30000 to 32767" })
+            .optional()
+            .describe("Fixed NodePort, only when an F5 VIP fronts the Service. Default: a ClusterIP Service."),
+        metrics: z
+            .strictObject({
+                path: z.string().startsWith("/").default("/metrics").describe('HTTP path Prometheus scrapes. Default: "/metrics".'),
+                port: port.describe("Port the metrics are served on; the service port, or one no other container uses."),
+            })
+            .optional()
+            .describe("Prometheus scraping of `path` on `port` through a ServiceMonitor. Default: no ServiceMonitor."),
+        network: networkSpec
+            .default({ ingressFrom: [], egressTo: [], externalHttps: false })
+            .describe("Who may reach the workload and whom it may reach; everything else stays closed by the namespace's default deny."),
+        apiAccess: z.array(apiRuleSpec).default([]).describe("Rules the main container needs on the Kubernetes API; any rule turns token automount on. Default: []."),
+        workspace: workspaceSpec.optional().describe("A persistent workspace volume (per pod for a StatefulSet). Default: none."),
+        sharedVolumes: z
+            .array(
+                z.strictObject({
+                    claimName: dnsLabel.describe("Name of an existing PersistentVolumeClaim in the workload's namespace."),
+                    mountPath: z.string().startsWith("/").describe("Where the claim is mounted, read-only."),
+                }),
+            )
+            .default([])
+            .describe("Existing PVCs mounted read-only. Default: []."),
         sidecars: z
             .strictObject({
-                gitSync: gitSyncSpec.optional(),
-                tailscale: tailscaleSpec.optional(),
-                /** MCP proxies by container name, e.g. `langfuse-mcp`. @default {} */
-                mcpProxies: z.record(dnsLabel, mcpProxySpec).default({}),
+                gitSync: gitSyncSpec.optional().describe("A git-sync sidecar that clones an agent-definition repo before start and pulls it every `period` seconds."),
+                tailscale: tailscaleSpec
+                    .optional()
+                    .describe("A tailscale sidecar (userspace networking, state in a Secret, auth key minted by Pulumi and delivered from Vault); needs `tailscale` and `vault`."),
+                mcpProxies: z
+                    .record(dnsLabel, mcpProxySpec.describe("An MCP proxy sidecar (e.g. langfuse-mcp), reachable by the main container on localhost only."))
+                    .default({})
+                    .describe("MCP proxies by container name, e.g. `langfuse-mcp`. Default: {}."),
             })
-            .default({ mcpProxies: {} }),
-        /** CronJobs by name (`workspace-cleanup`, `token-refresh`). @default {} */
-        cronJobs: z.record(dnsLabel, cronJobSpec).default({}),
+            .default({ mcpProxies: {} })
+            .describe("Sidecar containers of the workload's pods."),
+        cronJobs: z
+            .record(dnsLabel, cronJobSpec.describe("A CronJob that runs beside the workload with the same hardening."))
+            .default({})
+            .describe("CronJobs by name (`workspace-cleanup`, `token-refresh`). Default: {}."),
     })
     .superRefine((w, ctx) => {
         // Ports share one pod network namespace: two containers cannot listen on the same one.
@@ -263,7 +272,7 @@ export const workloadSpec = z
 export type WorkloadSpec = z.infer<typeof workloadSpec>;
 
 /** `agent-estate:workloads`: workload name → spec. */
-export const workloadsSection = z.record(dnsLabel, workloadSpec);
+export const workloadsSection = z.record(dnsLabel, workloadSpec.describe("One agent workload of the cell, keyed by its name (a DNS label)."));
 
 /** Every image pin a workload refers to (main, sidecars, cron jobs), with the config path that names it. */
 export function workloadImageRefs(w: WorkloadSpec): Array<{ image: string; path: PropertyKey[] }> {
