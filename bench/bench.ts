@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: plan time and peak memory for synthetic cells of 10, 100 and 500 agent workloads,
- * beside the floor measured in the same run: the same number of bare resources registered under the
- * mock runtime with no components and no policies. Each measurement runs in a fresh process.
+ * beside the floor measured in the same run: the same resources (types, names, inputs) registered bare
+ * under the mock runtime, with no components, no policies and no schema validation. Each measurement
+ * runs in a fresh process.
  * Targets: ratio to the floor at most 1.25; per-resource cost flat (within 20%) from 10 to 500.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 interface Measurement {
@@ -37,11 +40,15 @@ function best(...args: string[]): Measurement {
 }
 
 const rows: Array<{ n: number; cell: Measurement; floor: Measurement }> = [];
+const dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-estate-bench-"));
 for (const n of SIZES) {
-    const cell = best("cell", String(n));
-    const floor = best("floor", String(n), String(cell.resources));
+    const dump = path.join(dumpDir, `cell-${n}.json`);
+    const cell = best("cell", String(n), dump);
+    const floor = best("floor", String(n), dump);
+    if (floor.resources !== cell.resources) throw new Error(`floor registered ${floor.resources} resources, the cell ${cell.resources}`);
     rows.push({ n, cell, floor });
 }
+fs.rmSync(dumpDir, { recursive: true, force: true });
 
 const f = (x: number, d = 2) => x.toFixed(d);
 console.log("workloads  resources  plan ms   ms/res  floor ms  floor ms/res  ratio  peak MiB  floor MiB");

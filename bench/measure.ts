@@ -1,8 +1,11 @@
 /**
- * One measurement, in its own process so peak memory is its own: `tsx bench/measure.ts <cell|floor> <workloads>`.
+ * One measurement, in its own process so peak memory is its own:
+ * `tsx bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP) or `tsx bench/measure.ts floor <workloads> DUMP`.
  * Prints one JSON line: {mode, workloads, resources, ms, maxRssMiB}.
  */
+import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { plan, PROJECT_DIR } from "../plan/plan";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
@@ -38,21 +41,32 @@ function cloneKeyed(value: unknown, names: string[], depth: number): unknown {
     return out;
 }
 
-/** The floor: the same number of bare Kubernetes objects, one provider, no components, no policies, no validation. */
-async function floor(resources: number): Promise<number> {
+/** Any resource type, registered as declared: the SDK's CustomResource is abstract only in its typings. */
+class BareResource extends pulumi.CustomResource {
+    constructor(type: string, name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
+        super(type, name, props, opts);
+    }
+}
+
+/**
+ * The floor: the very resources the cell declared (same types, names and inputs, read from the cell
+ * run's dump), registered bare under the stack with one provider: no components, no policies, no
+ * schema validation. What remains between the two is the cost of this program's own machinery.
+ */
+async function floor(dump: string): Promise<number> {
+    const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Array<{ type: string; name: string; props: Record<string, unknown> }>;
     const rc = readStackFiles(PROJECT_DIR, "dev");
     const run = await runProgram(rc, async () => {
         const provider = new k8s.Provider("floor", { context: "floor" });
-        for (let i = 0; i < resources - 2; i++) {
-            new k8s.core.v1.ConfigMap(`cm-${i}`, { metadata: { name: `cm-${i}`, namespace: "bench" }, data: { key: "value" } }, { provider });
-        }
+        // The stack resource and this provider stand in for the cell's own stack and one of its providers.
+        for (const r of declared.slice(2)) new BareResource(r.type, r.name, r.props, { provider });
         return {};
     });
     return run.resources.length;
 }
 
 async function main() {
-    const [mode, nText, resourcesText] = process.argv.slice(2);
+    const [mode, nText, dump] = process.argv.slice(2);
     const n = Number(nText);
     const started = process.hrtime.bigint();
     let resources: number;
@@ -60,8 +74,9 @@ async function main() {
         const result = await plan({ stack: "dev", runtimeConfig: syntheticCell(n) });
         if (result.exitCode === 2) throw new Error(result.configError);
         resources = result.resources.length;
+        if (dump) fs.writeFileSync(dump, JSON.stringify(result.resources.map((r) => ({ type: r.type, name: r.name, props: r.props }))));
     } else {
-        resources = await floor(Number(resourcesText));
+        resources = await floor(dump);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;

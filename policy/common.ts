@@ -45,9 +45,14 @@ export function configOf<T extends object>(args: { getConfig<U extends object>()
 
 /** `kubernetes:apps/v1:Deployment` → { group: "apps", version: "v1", kind: "Deployment" }. */
 export function k8sType(type: string): { group: string; version: string; kind: string } | undefined {
-    const m = /^kubernetes:([^/:]+)\/([^:]+):(.+)$/.exec(type);
-    return m ? { group: m[1], version: m[2], kind: m[3] } : undefined;
+    // Every policy asks this of every resource; a stack has few distinct types, so parse each once.
+    if (!k8sTypes.has(type)) {
+        const m = /^kubernetes:([^/:]+)\/([^:]+):(.+)$/.exec(type);
+        k8sTypes.set(type, m ? { group: m[1], version: m[2], kind: m[3] } : undefined);
+    }
+    return k8sTypes.get(type);
 }
+const k8sTypes = new Map<string, { group: string; version: string; kind: string } | undefined>();
 
 /** True for a Kubernetes type of that API group and kind, whatever its version. */
 export function isK8s(type: string, group: string, ...kinds: string[]): boolean {

@@ -1,33 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../config/errors";
 import { parseCellConfig, RawStackConfig } from "../config/parse";
-import { declare, stackConfig } from "./harness";
+import { configErrorOf, declare, rawStackConfig, stackConfig } from "./harness";
 
-/** A stack's committed configuration, as the program would read it, ready to be broken. */
-function stackRaw(stack: string): RawStackConfig & { values: Record<string, any> } {
-    const rc = stackConfig(stack);
-    const values: Record<string, any> = {};
-    const secretKeys = new Set<string>();
-    for (const [full, text] of Object.entries(rc.config)) {
-        if (!full.startsWith("agent-estate:")) continue;
-        const key = full.slice("agent-estate:".length);
-        values[key] = /^[[{]/.test(text) ? JSON.parse(text) : text;
-        if (rc.secretKeys.includes(full)) secretKeys.add(key);
-    }
-    return { stack, values, secretKeys };
-}
-
-const devRaw = () => stackRaw("dev");
-
-function problemsOf(raw: RawStackConfig): ConfigError {
-    try {
-        parseCellConfig(raw);
-    } catch (e) {
-        if (ConfigError.isInstance(e)) return e;
-        throw e;
-    }
-    throw new Error("the configuration was accepted");
-}
+const stackRaw = rawStackConfig;
+const devRaw = () => rawStackConfig("dev");
+const problemsOf = (raw: RawStackConfig) => configErrorOf(parseCellConfig, raw);
 
 /** Adds a valid F5 section (one VIP on a raw NodePort) to the dev values, for the edge breakers to break. */
 function withF5(v: Record<string, any>): Record<string, any> {

@@ -2,38 +2,16 @@ import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PREVIEW_AND_POLICY_CHECK } from "../components/delivery/checks";
 import { parseDeliveryConfig } from "../config/delivery";
-import { ConfigError } from "../config/errors";
 import { RawStackConfig } from "../config/parse";
 import { SECRET_PLACEHOLDER } from "../plan/types";
-import { declare, Declared, ROOT, stackConfig } from "./harness";
+import { configErrorOf, declare, Declared, rawStackConfig, ROOT } from "./harness";
 
 type Props = Record<string, any>;
 const props = (d: Declared, type: string): Array<{ name: string; props: Props; protect: boolean; retainOnDelete: boolean; provider?: string; parent?: string }> => d.ofType(type) as any;
 const settingsOf = (d: Declared, stack: string) => props(d, "pulumiservice:index:DeploymentSettings").find((s) => s.props.stack === stack)!;
 
-/** The delivery stack's committed configuration as the program reads it. */
-function deliveryRaw(): RawStackConfig & { values: Record<string, any>; secretKeys: Set<string> } {
-    const rc = stackConfig("delivery");
-    const values: Record<string, any> = {};
-    const secretKeys = new Set<string>();
-    for (const [full, text] of Object.entries(rc.config)) {
-        if (!full.startsWith("agent-estate:")) continue;
-        const key = full.slice("agent-estate:".length);
-        values[key] = /^[[{]/.test(text) ? JSON.parse(text) : text;
-        if (rc.secretKeys.includes(full)) secretKeys.add(key);
-    }
-    return { stack: "delivery", values, secretKeys };
-}
-
-function problemsOf(raw: RawStackConfig): ConfigError {
-    try {
-        parseDeliveryConfig(raw);
-    } catch (e) {
-        if (ConfigError.isInstance(e)) return e;
-        throw e;
-    }
-    throw new Error("the configuration was accepted");
-}
+const deliveryRaw = () => rawStackConfig("delivery");
+const problemsOf = (raw: RawStackConfig) => configErrorOf(parseDeliveryConfig, raw);
 
 describe("the delivery stack", () => {
     let d: Declared;

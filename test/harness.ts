@@ -1,5 +1,7 @@
 import * as path from "node:path";
 import indexProgram from "../index";
+import { ConfigError } from "../config/errors";
+import { RawStackConfig } from "../config/parse";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
 import { PlannedResource } from "../plan/types";
@@ -70,4 +72,29 @@ export async function declare(stackOrConfig: string | RuntimeConfig): Promise<De
     const rc = typeof stackOrConfig === "string" ? stackConfig(stackOrConfig) : stackOrConfig;
     const run = await runProgram(rc, program);
     return new Declared(run.resources, run.outputs);
+}
+
+/** A stack's committed configuration as the program reads it (keys without namespace, structured values parsed), ready to be broken. */
+export function rawStackConfig(stack: string): RawStackConfig & { values: Record<string, any>; secretKeys: Set<string> } {
+    const rc = stackConfig(stack);
+    const values: Record<string, any> = {};
+    const secretKeys = new Set<string>();
+    for (const [full, text] of Object.entries(rc.config)) {
+        if (!full.startsWith("agent-estate:")) continue;
+        const key = full.slice("agent-estate:".length);
+        values[key] = /^[[{]/.test(text) ? JSON.parse(text) : text;
+        if (rc.secretKeys.includes(full)) secretKeys.add(key);
+    }
+    return { stack, values, secretKeys };
+}
+
+/** The ConfigError a config parser throws for a raw configuration; fails the test when it accepts it. */
+export function configErrorOf(parse: (raw: RawStackConfig) => unknown, raw: RawStackConfig): ConfigError {
+    try {
+        parse(raw);
+    } catch (e) {
+        if (ConfigError.isInstance(e)) return e;
+        throw e;
+    }
+    throw new Error("the configuration was accepted");
 }

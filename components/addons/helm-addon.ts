@@ -18,7 +18,18 @@ export interface HelmChartRef {
     version: string;
 }
 
-export interface HelmAddonArgs {
+/**
+ * What an add-on that reads Vault is ordered after: the operator whose CRDs its ExternalSecrets need,
+ * and the cell's ClusterSecretStore they read through.
+ */
+export interface VaultReaderArgs {
+    /** The External Secrets Operator release, required when the add-on reads Vault. @default - none */
+    externalSecretsOperator?: pulumi.Resource;
+    /** The cell's ClusterSecretStore. @default - none */
+    secretStore?: pulumi.Resource;
+}
+
+export interface HelmAddonArgs extends VaultReaderArgs {
     /** The cell's name: selects the cell's namespaces (by their `agent-estate/cell` label) for {@link cellPorts}. */
     cell: string;
     /** The namespace the release installs into; this component creates it. */
@@ -48,10 +59,6 @@ export interface HelmAddonArgs {
     dependsOn?: pulumi.Resource[];
     /** Secrets the chart's values name, delivered by External Secrets into the namespace first. @default [] */
     vaultSecrets?: AddonVaultSecret[];
-    /** The External Secrets Operator release, required with {@link vaultSecrets}. @default - none */
-    externalSecretsOperator?: pulumi.Resource;
-    /** The cell's ClusterSecretStore. @default - none */
-    secretStore?: pulumi.Resource;
 }
 
 /**

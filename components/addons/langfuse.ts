@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
-import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "./namespaces";
 
 /** The Secret holding every Langfuse credential, copied from one Vault entry. */
@@ -8,7 +8,7 @@ const SECRET = "langfuse";
 /** Vault properties of that entry; each is also the key in the Secret. */
 export const LANGFUSE_SECRET_KEYS = ["salt", "nextauth-secret", "encryption-key", "postgres-password", "clickhouse-password", "redis-password", "s3-user", "s3-password"] as const;
 
-export interface LangfuseArgs {
+export interface LangfuseArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
     /** Public URL of the UI (NextAuth's callback base). */
@@ -23,8 +23,6 @@ export interface LangfuseArgs {
     protectState?: boolean;
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
-    externalSecretsOperator?: pulumi.Resource;
-    secretStore?: pulumi.Resource;
 }
 
 /**

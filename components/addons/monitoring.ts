@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
-import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "./namespaces";
 
 /** The label Grafana's sidecar loads dashboards from, on ConfigMaps in any namespace. */
@@ -10,7 +10,7 @@ export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 /** The Secret holding Grafana's admin login, copied from Vault. */
 const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends VaultReaderArgs {
     cell: string;
     /** kube-prometheus-stack. */
     chart: HelmChartRef;
@@ -24,10 +24,6 @@ export interface MonitoringArgs {
     storage?: pulumi.Resource[];
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
-    /** The External Secrets Operator release. */
-    externalSecretsOperator?: pulumi.Resource;
-    /** The cell's ClusterSecretStore. @default - none */
-    secretStore?: pulumi.Resource;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
-import { HelmAddon, HelmChartRef } from "./helm-addon";
+import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "./namespaces";
 
 /** The collector's Service name: fixed (`fullnameOverride`) so the endpoint workloads use is stable. */
@@ -11,7 +11,7 @@ export const OTLP_HTTP_PORT = 4318;
 /** The Secret holding the Langfuse `Authorization` header, built from the key pair in Vault. */
 const LANGFUSE_AUTH_SECRET = "otel-collector-langfuse";
 
-export interface OtelCollectorArgs {
+export interface OtelCollectorArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
     /** Collector image (the `-contrib` distribution). */
@@ -24,8 +24,6 @@ export interface OtelCollectorArgs {
     replicas?: number;
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
-    externalSecretsOperator?: pulumi.Resource;
-    secretStore?: pulumi.Resource;
 }
 
 /**

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HelmAddon, HelmChartRef } from "../addons/helm-addon";
+import { HelmAddon, HelmChartRef, VaultReaderArgs } from "../addons/helm-addon";
 import { ADDON_NAMESPACES } from "../addons/namespaces";
 import { childName } from "../naming";
 
 /** The Secret Longhorn reads the backup target's credentials from. */
 const BACKUP_SECRET = "longhorn-backup-target";
 
-export interface LonghornArgs {
+export interface LonghornArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
     /** Replicas of every volume of the cell's StorageClass. */
@@ -24,8 +24,6 @@ export interface LonghornArgs {
     protectState?: boolean;
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
-    externalSecretsOperator?: pulumi.Resource;
-    secretStore?: pulumi.Resource;
 }
 
 /**

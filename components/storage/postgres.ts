@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { VaultReaderArgs } from "../addons/helm-addon";
 import { ADDON_NAMESPACES } from "../addons/namespaces";
 import { vaultExternalSecret } from "../addons/vault-secret";
 import { childName } from "../naming";
@@ -8,7 +9,7 @@ import { CellNamespace } from "../network/namespace";
 /** PostgreSQL's port, on the instances and on the pooler. */
 export const POSTGRES_PORT = 5432;
 
-export interface PostgresClusterArgs {
+export interface PostgresClusterArgs extends VaultReaderArgs {
     cell: string;
     /** The namespace this component creates for the cluster. */
     namespace: string;
@@ -40,8 +41,6 @@ export interface PostgresClusterArgs {
     storage?: pulumi.Resource[];
     /** The Prometheus operator's release, with {@link podMonitors}. @default - none */
     monitoring?: pulumi.Resource;
-    externalSecretsOperator?: pulumi.Resource;
-    secretStore?: pulumi.Resource;
 }
 
 /**

@@ -11,9 +11,21 @@ const isReplicated = (r: PolicyResource) => isK8s(r.type, "apps", "Deployment", 
 const ns = (props: Obj) => props.metadata?.namespace ?? "default";
 const kindOf = (r: PolicyResource) => r.type.split(":")[2];
 
+/** The stack's HPAs and PDBs, found once per stack rather than once per workload. */
+const hpasOf = oncePerStack(resources => resources.filter(isHpa));
+const pdbsOf = oncePerStack(resources => resources.filter(isPdb));
+
+function oncePerStack<T>(f: (resources: PolicyResource[]) => T): (resources: PolicyResource[]) => T {
+    const cache = new WeakMap<PolicyResource[], T>();
+    return resources => {
+        if (!cache.has(resources)) cache.set(resources, f(resources));
+        return cache.get(resources)!;
+    };
+}
+
 /** The HPA scaling this workload, matched by namespace, kind and name. */
 function hpaFor(workload: PolicyResource, resources: PolicyResource[]): PolicyResource | undefined {
-    return resources.filter(isHpa).find(h => {
+    return hpasOf(resources).find(h => {
         const ref = h.props.spec?.scaleTargetRef ?? {};
         return ns(h.props) === ns(workload.props) && ref.kind === kindOf(workload) && ref.name === workload.props.metadata?.name;
     });
@@ -29,7 +41,7 @@ function replicaRange(workload: PolicyResource, resources: PolicyResource[]): { 
 
 const podLabels = (w: PolicyResource): Obj => w.props.spec?.template?.metadata?.labels ?? {};
 const pdbsFor = (w: PolicyResource, resources: PolicyResource[]) =>
-    resources.filter(isPdb).filter(p => ns(p.props) === ns(w.props) && selectorMatches(p.props.spec?.selector, podLabels(w)));
+    pdbsOf(resources).filter(p => ns(p.props) === ns(w.props) && selectorMatches(p.props.spec?.selector, podLabels(w)));
 
 export const hpaReplicas = stackPolicy({
     name: "hpa-managed-replicas",
