@@ -221,6 +221,7 @@ export class Cell extends pulumi.ComponentResource {
             serviceMonitors: this.addons.monitoring !== undefined,
             prometheus: this.addons.monitoring?.prometheusPeer,
             otlpEndpoint: this.addons.otelCollector?.otlpEndpoint,
+            apiServerEgress: (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) })),
         });
         return Object.fromEntries(
             Object.entries(all).map(([w, args]) => {

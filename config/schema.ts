@@ -3,7 +3,7 @@ import { addonsSection, checkAddons, postgresSection, storageSection } from "./s
 import { cellSection, imagesSection, kubernetesSection, namespacesSection } from "./sections/core";
 import { checkVipBackends, f5Section } from "./sections/edge";
 import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
-import { workloadImageRefs, workloadPeerRefs, workloadsSection } from "./sections/workloads";
+import { workloadImageRefs, workloadPeerRefs, workloadsSection, needsApiServer } from "./sections/workloads";
 
 export { CONFIG_NAMESPACE } from "./problems";
 
@@ -53,6 +53,14 @@ export const cellConfigSchema = z
                 } else if (ref.workload === name) {
                     ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: "a workload does not need a peer rule to reach itself over localhost; remove it" });
                 }
+            }
+            // Default-deny egress would cut a pod that calls the API server off from it.
+            if (needsApiServer(w) && cfg.kubernetes.apiServerEgress === undefined) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["workloads", name],
+                    message: 'calls the Kubernetes API (apiAccess, or a single-replica tailscale sidecar keeping its state in a Secret), which its namespace\'s default-deny policy blocks; set agent-estate:kubernetes.apiServerEgress to the API server\'s endpoints, e.g. [{cidr: "10.40.1.5/32", ports: [6443]}]',
+                });
             }
         }
     });

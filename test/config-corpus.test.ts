@@ -46,6 +46,8 @@ const corpus: Breaker[] = [
     ["a CPU target over 100%", (v) => (v.workloads["kaze-runtime"].autoscaling = { minReplicas: 2, maxReplicas: 4, cpuUtilization: 150 }), "agent-estate:workloads.kaze-runtime.autoscaling.cpuUtilization", /./],
     ["no limits", (v) => delete v.workloads["kaze-runtime"].resources.limits, "agent-estate:workloads.kaze-runtime.resources.limits", /required/],
     ["a quantity that is not one", (v) => (v.workloads["kaze-runtime"].resources.requests.memory = "lots"), "agent-estate:workloads.kaze-runtime.resources.requests.memory", /Kubernetes quantity/],
+    ["pods that call the API with no way out to it", (v) => delete v.kubernetes.apiServerEgress, "agent-estate:workloads.kaze-runtime", /set agent-estate:kubernetes\.apiServerEgress/],
+    ["an API server endpoint that is not a CIDR", (v) => (v.kubernetes.apiServerEgress = [{ cidr: "kubernetes.default.svc", ports: [443] }]), "agent-estate:kubernetes.apiServerEgress[0].cidr", /IPv4 CIDR/],
     ["a workload name that is not a DNS label", (v) => (v.workloads.Kaze_Runtime = v.workloads["kaze-runtime"]), "agent-estate:workloads.Kaze_Runtime", /DNS label/],
     // Secrets: Vault, External Secrets, Tailscale.
     ["a Vault address that is not a URL", (v) => (v.vault.address = "vault:8200"), "agent-estate:vault.address", /URL of the Vault server/],

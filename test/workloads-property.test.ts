@@ -100,7 +100,7 @@ const acceptedWorkloads = fc.record({ alpha: workload("alpha"), beta: workload("
 async function render(workloads: ReturnType<typeof workloadsSection.parse>, environment: "dev" | "prod"): Promise<PlannedResource[]> {
     const run = await runProgram({ project: "agent-estate", stack: environment, config: {}, secretKeys: [] }, () => {
         const provider = new k8s.Provider("k8s", { context: "test", enableServerSideApply: true });
-        const args = workloadArgsFromConfig(workloads, { images: IMAGES, labels: cellLabels("prop"), protectState: environment === "prod", hasSecretEnv: () => true, serviceMonitors: true, prometheus: { namespace: "monitoring", podSelector: { "app.kubernetes.io/name": "prometheus" } }, otlpEndpoint: "http://otel-collector.observability.svc:4317" });
+        const args = workloadArgsFromConfig(workloads, { images: IMAGES, labels: cellLabels("prop"), protectState: environment === "prod", hasSecretEnv: () => true, serviceMonitors: true, prometheus: { namespace: "monitoring", podSelector: { "app.kubernetes.io/name": "prometheus" } }, otlpEndpoint: "http://otel-collector.observability.svc:4317", apiServerEgress: [{ cidr: "10.0.0.10/32", ports: [{ port: 6443 }] }] });
         // As the Cell does: the namespace (restricted, default deny) first, then the workloads in it.
         const ns = new CellNamespace("ns-agents", { name: "agents", labels: cellLabels("prop") }, { providers: { kubernetes: provider } });
         for (const [name, a] of Object.entries(args)) new AgentWorkload(name, a, { providers: { kubernetes: provider }, dependsOn: [ns] });

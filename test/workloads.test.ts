@@ -115,6 +115,12 @@ describe("the dev Kaze cell", () => {
         expect(ts.livenessProbe.httpGet).toEqual({ path: "/healthz", port: 9002 });
     });
 
+    it.each(KAZE)("%s may reach the API server's endpoint, where its tailscale sidecar keeps state, and no other control-plane address", (w) => {
+        const egress = d.k8s("NetworkPolicy", w, "kaze").props.spec.egress as Obj[];
+        const toApi = egress.filter((rule) => (rule.to ?? []).some((peer: Obj) => peer.ipBlock?.cidr === "10.30.0.10/32"));
+        expect(toApi).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.10/32" } }], ports: [{ port: 6443, protocol: "TCP" }] }]);
+    });
+
     it.each(KAZE)("%s has a Role that touches its tailscale state Secret by name, and creates Secrets", (w) => {
         const role = d.k8s("Role", serviceAccountName(w), "kaze");
         expect(role.props.rules).toEqual([
@@ -207,7 +213,8 @@ describe("the dev Kaze cell", () => {
             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
             ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
         });
-        const external = np.egress.filter((r: Obj) => r.to[0].ipBlock);
+        // Every address block but the API server's endpoint (checked on its own) is the internet minus private ranges.
+        const external = np.egress.filter((r: Obj) => r.to[0].ipBlock && r.to[0].ipBlock.cidr !== "10.30.0.10/32");
         expect(external.length).toBeGreaterThan(0);
         for (const r of external) {
             expect(r.to[0].ipBlock).toEqual({ cidr: "0.0.0.0/0", except: PRIVATE_RANGES });
@@ -249,6 +256,11 @@ describe("the prod Kaze cell", () => {
     let d: Declared;
     beforeAll(async () => {
         d = await declare("prod");
+    });
+
+    it.each(KAZE)("%s's pods, which never call the API, get no egress to it", (w) => {
+        const egress = JSON.stringify(d.k8s("NetworkPolicy", w, "kaze").props.spec.egress);
+        expect(egress).not.toContain("6443");
     });
 
     it.each(KAZE)("%s's replicas keep their tailscale state in memory: no shared state Secret, no API token, no Role on Secrets", (w) => {

@@ -80,6 +80,11 @@ export interface AgentWorkloadArgs {
     externalHttps?: boolean;
     /** Role rules the main container needs; any rule mounts the API token into the pod. @default [] - no API access */
     apiAccess?: k8s.types.input.rbac.v1.PolicyRule[];
+    /**
+     * The API server's endpoints, opened for egress when the pod calls the API (apiAccess, or a tailscale
+     * sidecar keeping state in a Secret). @default [] - such a workload is refused: its namespace denies egress
+     */
+    apiServerEgress?: NetworkPeer[];
     /** A PVC for the workload (per pod for a StatefulSet). @default - none */
     workspace?: { size: string; mountPath?: string; storageClassName?: string; accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod" };
     /** Existing PVCs mounted read-only. @default [] */
@@ -358,6 +363,10 @@ export class AgentWorkload extends pulumi.ComponentResource {
         // NetworkPolicy derived from peers; sidecars add what they need (git-sync and tailscale reach the internet).
         const egress: NetworkPeer[] = [...(args.egressTo ?? []), ...pieces.flatMap((p) => p.egress ?? [])];
         if (args.externalHttps) egress.push(internet([{ port: 443 }]));
+        if (mainNeedsApi || pieces.some((p) => p.needsApiServer)) {
+            if (!args.apiServerEgress?.length) throw new Error(`${w}: its pods call the Kubernetes API, but no apiServerEgress lets them out of the namespace's default deny`);
+            egress.push(...args.apiServerEgress);
+        }
         const ingress: NetworkPeer[] = [...(args.ingressFrom ?? [])];
         if (args.metrics?.scrapedBy) ingress.push({ ...args.metrics.scrapedBy, ports: [{ port: args.metrics.port }] });
         this.networkPolicy = new k8s.networking.v1.NetworkPolicy(

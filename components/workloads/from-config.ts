@@ -20,6 +20,8 @@ export interface WorkloadContext {
     prometheus?: { namespace: string; podSelector: Record<string, string> };
     /** OTLP endpoint for every workload. @default - none */
     otlpEndpoint?: string;
+    /** The API server's endpoints, for workloads whose pods call the API. @default [] */
+    apiServerEgress?: NetworkPeer[];
 }
 
 /** An image pin by name: `<registry>/<name>` unless the pin names its own repository. */
@@ -91,6 +93,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 metrics: w.metrics && { ...w.metrics, scrapedBy: ctx.prometheus && { ...ctx.prometheus, ports: [] } },
                 serviceMonitor: ctx.serviceMonitors ?? false,
                 otlpEndpoint: ctx.otlpEndpoint,
+                apiServerEgress: ctx.apiServerEgress,
                 ingressFrom: [...w.network.ingressFrom.map((p) => resolve(p, w.port)), ...mirrored[name]],
                 egressTo: w.network.egressTo.map((p) => resolve(p, "workload" in p ? (workloads[p.workload]?.port ?? w.port) : w.port)),
                 externalHttps: w.network.externalHttps,

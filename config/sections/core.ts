@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, imagePin, imageRepository } from "./primitives";
+import { dnsLabel, imagePin, imageRepository, ipv4Cidr, port } from "./primitives";
 
 /** `agent-estate:cell`: who this cell is. Cells are identical in structure, different in configuration. */
 export const cellSection = z.strictObject({
@@ -25,6 +25,18 @@ export const kubernetesSection = z.strictObject({
         .url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' })
         .optional()
         .describe("API server URL as seen from inside the cluster (Vault's Kubernetes auth calls it back); required when `vault` is set."),
+    apiServerEgress: z
+        .array(
+            z.strictObject({
+                cidr: ipv4Cidr.describe('Address of an API server endpoint, e.g. "10.40.1.5/32" (what `kubectl get endpoints kubernetes` lists).'),
+                ports: z.array(port).min(1, { error: "must list at least one port, e.g. [6443]" }).describe("Its port(s), e.g. [6443]."),
+            }),
+        )
+        .min(1, { error: "must list at least one endpoint, e.g. [{cidr: \"10.40.1.5/32\", ports: [6443]}]" })
+        .optional()
+        .describe(
+            "Where pods reach the Kubernetes API: every namespace denies egress by default, so a workload that calls the API (apiAccess, or a single-replica tailscale sidecar keeping its state in a Secret) is let out to these endpoints only. Required when such a workload exists.",
+        ),
 });
 
 /** One namespace the cell creates. */

@@ -42,3 +42,6 @@ export const port = z.number().int().min(1, { error: "must be a port from 1 to 6
 export const chartVersion = z
     .string()
     .regex(SEMVER, { error: 'must be an exact chart version such as "1.16.2" (no range, no "latest")' });
+
+/** An IPv4 CIDR such as `10.0.0.1/32`. */
+export const ipv4Cidr = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, { error: 'must be an IPv4 CIDR such as "10.43.0.1/32"' });

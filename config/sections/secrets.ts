@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { TAILSCALE_AUTHKEY } from "../../components/naming";
 import { dnsLabel } from "./primitives";
-import { WorkloadSpec } from "./workloads";
+import { canScaleOut, WorkloadSpec } from "./workloads";
 
 /** A Vault mount path: segments of letters, digits, "-" and "_", no leading or trailing slash. */
 const vaultPath = z
@@ -181,7 +181,7 @@ export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly st
         if (spec.sidecars.tailscale) {
             if (!tailscale) issue(["workloads", w, "sidecars", "tailscale"], "needs agent-estate:tailscale, which mints the node's auth key; set it or remove the sidecar");
             if (!vault) issue(["workloads", w, "sidecars", "tailscale"], "needs agent-estate:vault: the auth key reaches the pod through Vault and External Secrets; set it or remove the sidecar");
-            const multi = spec.replicas > 1 || (spec.autoscaling?.maxReplicas ?? 1) > 1;
+            const multi = canScaleOut(spec);
             if (tailscale && multi && !tailscale.keys.reusable) {
                 issue(["tailscale", "keys", "reusable"], `must be true: workload "${w}" runs several replicas, which share one auth key`);
             }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, port, quantity } from "./primitives";
+import { dnsLabel, port, quantity, ipv4Cidr } from "./primitives";
 
 const resourceAmounts = z.strictObject({
     cpu: quantity.describe('CPU as a Kubernetes quantity, e.g. "250m" or "1".'),
@@ -44,8 +44,7 @@ const labelMap = z.record(
     z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: "must be a label value: at most 63 letters, digits, '-', '_' or '.'" }),
 );
 
-/** A CIDR such as `10.0.0.1/32`. */
-const cidr = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, { error: 'must be an IPv4 CIDR such as "10.43.0.1/32"' });
+const cidr = ipv4Cidr;
 
 const peerPorts = z.array(port).min(1, { error: "must list at least one port, e.g. [5432]" });
 
@@ -250,7 +249,7 @@ export const workloadSpec = z
         }
         for (const [name, m] of Object.entries(w.sidecars.mcpProxies)) claim(m.port, ["sidecars", "mcpProxies", name, "port"]);
 
-        const multi = w.replicas > 1 || (w.autoscaling?.maxReplicas ?? 1) > 1;
+        const multi = canScaleOut(w);
         if (w.workspace && w.kind === "Deployment" && multi && w.workspace.accessMode !== "ReadWriteMany") {
             ctx.addIssue({ code: "custom", path: ["workspace", "accessMode"], message: `"${w.workspace.accessMode}" cannot be shared by the Deployment's several pods; use "ReadWriteMany", or kind: StatefulSet for one workspace per pod` });
         }
@@ -295,4 +294,17 @@ export function workloadPeerRefs(w: WorkloadSpec): Array<{ workload: string; pat
     add(w.network.egressTo, ["network", "egressTo"]);
     for (const [name, c] of Object.entries(w.cronJobs)) add(c.egressTo, ["cronJobs", name, "egressTo"]);
     return refs;
+}
+
+/** True when the workload can run more than one pod: several replicas, or an HPA that may add them. */
+export function canScaleOut(w: { replicas: number; autoscaling?: { maxReplicas: number } }): boolean {
+    return w.replicas > 1 || (w.autoscaling?.maxReplicas ?? 1) > 1;
+}
+
+/**
+ * True when the workload's pods call the Kubernetes API: its main container has `apiAccess`, or its
+ * tailscale sidecar keeps node state in a Secret (a single-replica workload; replicas keep it in memory).
+ */
+export function needsApiServer(w: WorkloadSpec): boolean {
+    return w.apiAccess.length > 0 || (w.sidecars.tailscale !== undefined && !canScaleOut(w));
 }
