@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import * as vault from "@pulumi/vault";
-import { ConfigError, ConfigProblem } from "../config/errors";
 import { CellConfig } from "../config/parse";
 import { VipListener } from "../config/sections/edge";
 import * as f5bigip from "./edge/f5bigip";
@@ -112,11 +111,12 @@ export class Cell extends pulumi.ComponentResource {
      */
     private declareSecrets(name: string, cfg: CellConfig, operator: pulumi.Resource | undefined): { vault?: VaultCell; externalSecrets?: ExternalSecrets; tailnetKeys?: TailnetKeys } {
         const secrets = cfg.secrets as Readonly<Record<string, pulumi.Output<string> | undefined>>;
-        const problems: ConfigProblem[] = [];
+        // The schema requires every secret this reads (SECRET_KEYS' requiredWhen, vault.seed's checks),
+        // so a missing one here is a bug, not a user's mistake: nothing reaches this point half-configured.
         const secret = (key: string, why: string): pulumi.Output<string> => {
             const value = secrets[key];
-            if (value === undefined) problems.push({ key: `agent-estate:${key}`, message: `is required: ${why}; set it with \`pulumi config set --secret agent-estate:${key}\`` });
-            return value ?? pulumi.secret("");
+            if (value === undefined) throw new Error(`agent-estate:${key} is missing (${why}); the config schema should have refused this stack`);
+            return value;
         };
         const labels = cellLabels(cfg.cell.name);
         const sidecarWorkloads = Object.entries(cfg.workloads).filter(([, w]) => w.sidecars.tailscale !== undefined);
@@ -146,10 +146,7 @@ export class Cell extends pulumi.ComponentResource {
         }
 
         const v = cfg.vault;
-        if (!v) {
-            if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
-            return { tailnetKeys };
-        }
+        if (!v) return { tailnetKeys };
         const provider = new vault.Provider(
             `${name}-vault`,
             { address: v.address, namespace: v.namespace, token: secret("vaultToken", "Pulumi manages the cell's Vault with it"), skipChildToken: false },
@@ -163,8 +160,6 @@ export class Cell extends pulumi.ComponentResource {
             if (spec.sidecars.tailscale && tailnetKeys) managed[TAILSCALE_AUTHKEY] = tailnetKeys.keys[w];
             return [{ name: w, namespace: spec.namespace, serviceAccount: serviceAccountName(w), keys, managed }];
         });
-        if (problems.length > 0) throw new ConfigError(cfg.stack, problems);
-
         const apiServer = cfg.kubernetes.apiServer;
         if (apiServer === undefined) throw new Error("agent-estate:kubernetes.apiServer is missing; the config schema should have refused this stack");
         const vaultCell = new VaultCell(

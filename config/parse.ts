@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem } from "./errors";
 import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, sortProblems } from "./problems";
 import { CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
+import { unsetSeedSources } from "./sections/secrets";
 
 /** A stack's configuration as read, before validation: keys without the namespace, structured values parsed. */
 export interface RawStackConfig {
@@ -44,6 +45,7 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
 
     const parsed = cellConfigSchema.safeParse(settings);
     if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "this program reads (see the README's config reference)")));
+    else problems.push(...unsetSeedSources(parsed.data.vault, new Set(Object.keys(secrets))));
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));
     return { ...parsed.data, stack: raw.stack, secrets };
 }

@@ -282,7 +282,7 @@ describe("seeding a value from secret config", () => {
 
     it("refuses a seed whose secret config key is not set, naming the key and the seed", async () => {
         await expect(declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "f5Password" } } } }))).rejects.toThrow(
-            /agent-estate:f5Password: is required: vault\.seed\.kaze-gateway\.GITHUB_TOKEN seeds it into Vault; set it with `pulumi config set --secret agent-estate:f5Password`/,
+            /agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: names agent-estate:f5Password, which is not set; set it with `pulumi config set --secret agent-estate:f5Password`/,
         );
     });
 });

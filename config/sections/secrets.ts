@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { ConfigProblem } from "../errors";
+import { qualify, setSecretHint } from "../problems";
 import { TAILSCALE_AUTHKEY } from "../../components/naming";
 import { dnsLabel } from "./primitives";
 import { canScaleOut, WorkloadSpec } from "./workloads";
@@ -198,4 +200,16 @@ export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly st
             if (node in cfg.workloads) issue(["tailscale", "nodes", node], `"${node}" is also a workload; an external node needs its own Vault path, name it e.g. "${node}-node"`);
         }
     }
+}
+
+/**
+ * Seeds whose secret config key is not set: checked once the settings parse, against the secrets the
+ * stack holds, so a seed never reaches Vault empty.
+ */
+export function unsetSeedSources(vault: Pick<VaultConfig, "seed"> | undefined, present: ReadonlySet<string>): ConfigProblem[] {
+    return Object.entries(vault?.seed ?? {}).flatMap(([w, values]) =>
+        Object.entries(values)
+            .filter(([, source]) => !present.has(source))
+            .map(([key, source]) => ({ key: qualify(["vault", "seed", w, key]), message: `names ${qualify([source])}, which is not set; set it with ${setSecretHint(source)}` })),
+    );
 }
