@@ -8,7 +8,7 @@ import * as f5bigip from "./edge/f5bigip";
 import { F5ClusterNodes } from "./edge/f5-nodes";
 import { F5Vip, F5VipListener } from "./edge/f5-vip";
 import { workloadVaultKeys } from "../config/sections/secrets";
-import { TAILSCALE_AUTHKEY, cellLabels, serviceAccountName } from "./naming";
+import { TAILSCALE_AUTHKEY, cellLabels, serviceAccountName, serviceHost } from "./naming";
 import { CellNamespace } from "./network/namespace";
 import { AgentWorkload } from "./workloads/agent-workload";
 import { workloadArgsFromConfig } from "./workloads/from-config";
@@ -103,6 +103,34 @@ export class Cell extends pulumi.ComponentResource {
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
 
         this.registerOutputs({ namespaces: Object.keys(this.namespaces), vips: Object.keys(this.vips) });
+        this.config = cfg;
+    }
+
+    private readonly config: CellConfig;
+
+    /** What `pulumi stack output` shows: names, addresses and endpoints, never a credential. */
+    stackOutputs(): Record<string, unknown> {
+        const cfg = this.config;
+        const { otelCollector, longhorn, postgres } = this.addons;
+        const outputs: Record<string, unknown> = {
+            cell: cfg.cell.name,
+            environment: cfg.cell.environment,
+            namespaces: Object.keys(this.namespaces),
+            // Each workload's in-cluster address.
+            workloads: Object.fromEntries(Object.entries(this.workloads).map(([w, wl]) => [w, `http://${serviceHost(w, wl.namespace)}:${wl.port}`])),
+            vips: Object.values(this.vips).flatMap((v) => v.endpoints),
+            // Where the cell's credentials live and who gets them; names only, never a value.
+            vault: this.vault && { kvMount: this.vault.kvMount, kubernetesAuthPath: this.vault.authPath, policies: Object.keys(this.vault.policies).sort() },
+            externalSecrets: Object.keys(this.externalSecrets?.externalSecrets ?? {}).sort(),
+            tailnetNodes: Object.keys(this.tailnetKeys?.tailnetKeys ?? {}).sort(),
+            // Add-ons, storage and the database: what is installed and where to connect; no credential.
+            addons: Object.entries(this.addons).flatMap(([k, v]) => (v === undefined ? [] : [k])),
+            otlpEndpoint: otelCollector?.otlpEndpoint,
+            storageClass: longhorn?.storageClassName,
+            postgres: postgres && { host: postgres.poolerHost, port: postgres.port, loginSecret: `${postgres.namespaceName}/${postgres.appSecretName}` },
+        };
+        // An absent area is absent from the outputs, not an undefined value the engine warns about.
+        return Object.fromEntries(Object.entries(outputs).filter(([, v]) => v !== undefined));
     }
 
     /**
