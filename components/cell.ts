@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import * as vault from "@pulumi/vault";
 import { CellConfig } from "../config/parse";
+import { addonVaultKeys } from "../config/sections/addons";
 import { VipListener } from "../config/sections/edge";
 import * as f5bigip from "./edge/f5bigip";
 import { F5ClusterNodes } from "./edge/f5-nodes";
 import { F5Vip, F5VipListener } from "./edge/f5-vip";
 import { workloadVaultKeys } from "../config/sections/secrets";
-import { TAILSCALE_AUTHKEY, cellLabels, serviceAccountName, serviceHost } from "./naming";
+import { TAILSCALE_AUTHKEY, cellLabels, cellSelector, serviceAccountName, serviceHost } from "./naming";
 import { CellNamespace } from "./network/namespace";
 import { AgentWorkload } from "./workloads/agent-workload";
 import { workloadArgsFromConfig } from "./workloads/from-config";
@@ -40,6 +41,9 @@ export interface CellAddons {
     dashboards?: Dashboards;
 }
 
+/** The options of every Kubernetes child of the cell: parented to it, on its explicit provider. */
+type KubernetesOptions = { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } };
+
 export interface CellArgs {
     /** The validated configuration of this cell. */
     config: CellConfig;
@@ -67,10 +71,19 @@ export class Cell extends pulumi.ComponentResource {
     /** Cluster add-ons, Longhorn, Postgres and dashboards (`agent-estate:addons`, `storage`, `postgres`). */
     readonly addons: CellAddons;
 
+    private readonly config: CellConfig;
+    /** The cell's labels, on every object it declares. */
+    private readonly labels: Record<string, string>;
+    /** Protect and retain stateful resources: in prod, a refactor or `pulumi destroy` cannot lose data. */
+    private readonly protectState: boolean;
+    private readonly k8sOpts: KubernetesOptions;
+
     constructor(name: string, args: CellArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-estate:cell:Cell", name, {}, opts);
         const cfg = args.config;
-        const labels = cellLabels(cfg.cell.name);
+        this.config = cfg;
+        this.labels = cellLabels(cfg.cell.name);
+        this.protectState = cfg.cell.environment === "prod";
 
         this.kubernetes = new k8s.Provider(
             `${name}-kubernetes`,
@@ -81,32 +94,39 @@ export class Cell extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const k8sOpts = { parent: this, providers: { kubernetes: this.kubernetes } };
+        this.k8sOpts = { parent: this, providers: { kubernetes: this.kubernetes } };
 
         this.namespaces = Object.fromEntries(
             cfg.namespaces.map((ns) => [
                 ns.name,
-                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...labels } }, k8sOpts),
+                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...this.labels } }, this.k8sOpts),
             ]),
         );
 
         // Order: operators (their CRDs) → the ClusterSecretStore → what reads Vault through it → workloads.
-        const operators = this.declareOperators(name, cfg, k8sOpts);
+        const operators = this.declareOperators(name, cfg);
 
         // Secrets before workloads: each workload depends on its ExternalSecret.
         ({ vault: this.vault, externalSecrets: this.externalSecrets, tailnetKeys: this.tailnetKeys } = this.declareSecrets(name, cfg, operators.externalSecrets?.release));
 
-        this.addons = { ...operators, ...this.declarePlatform(name, cfg, k8sOpts, operators, this.externalSecrets?.store) };
+        this.addons = { ...operators, ...this.declarePlatform(name, cfg, operators, this.externalSecrets?.store) };
 
-        this.workloads = this.declareWorkloads(cfg, k8sOpts);
+        this.workloads = this.declareWorkloads(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
 
         this.registerOutputs({ namespaces: Object.keys(this.namespaces), vips: Object.keys(this.vips) });
-        this.config = cfg;
     }
 
-    private readonly config: CellConfig;
+    /**
+     * A credential of the stack. The schema requires every secret the cell reads (SECRET_KEYS'
+     * requiredWhen, vault.seed's checks), so a missing one here is a bug, not a user's mistake.
+     */
+    private secret(key: string, why: string): pulumi.Output<string> {
+        const value = (this.config.secrets as Readonly<Record<string, pulumi.Output<string> | undefined>>)[key];
+        if (value === undefined) throw new Error(`agent-estate:${key} is missing (${why}); the config schema should have refused this stack`);
+        return value;
+    }
 
     /** What `pulumi stack output` shows: names, addresses and endpoints, never a credential. */
     stackOutputs(): Record<string, unknown> {
@@ -138,15 +158,6 @@ export class Cell extends pulumi.ComponentResource {
      * (paths, policies, Kubernetes auth) and External Secrets (store, one ExternalSecret per workload).
      */
     private declareSecrets(name: string, cfg: CellConfig, operator: pulumi.Resource | undefined): { vault?: VaultCell; externalSecrets?: ExternalSecrets; tailnetKeys?: TailnetKeys } {
-        const secrets = cfg.secrets as Readonly<Record<string, pulumi.Output<string> | undefined>>;
-        // The schema requires every secret this reads (SECRET_KEYS' requiredWhen, vault.seed's checks),
-        // so a missing one here is a bug, not a user's mistake: nothing reaches this point half-configured.
-        const secret = (key: string, why: string): pulumi.Output<string> => {
-            const value = secrets[key];
-            if (value === undefined) throw new Error(`agent-estate:${key} is missing (${why}); the config schema should have refused this stack`);
-            return value;
-        };
-        const labels = cellLabels(cfg.cell.name);
         const sidecarWorkloads = Object.entries(cfg.workloads).filter(([, w]) => w.sidecars.tailscale !== undefined);
 
         let tailnetKeys: TailnetKeys | undefined;
@@ -154,7 +165,7 @@ export class Cell extends pulumi.ComponentResource {
         if (ts) {
             const provider = new tailscale.Provider(
                 `${name}-tailscale`,
-                { tailnet: ts.tailnet, oauthClientId: ts.oauthClientId, oauthClientSecret: secret("tailscaleOauthClientSecret", "Pulumi mints the tailnet's auth keys with it"), scopes: ["auth_keys"] },
+                { tailnet: ts.tailnet, oauthClientId: ts.oauthClientId, oauthClientSecret: this.secret("tailscaleOauthClientSecret", "Pulumi mints the tailnet's auth keys with it"), scopes: ["auth_keys"] },
                 { parent: this },
             );
             const nodes = [
@@ -177,14 +188,14 @@ export class Cell extends pulumi.ComponentResource {
         if (!v) return { tailnetKeys };
         const provider = new vault.Provider(
             `${name}-vault`,
-            { address: v.address, namespace: v.namespace, token: secret("vaultToken", "Pulumi manages the cell's Vault with it"), skipChildToken: false },
+            { address: v.address, namespace: v.namespace, token: this.secret("vaultToken", "Pulumi manages the cell's Vault with it"), skipChildToken: false },
             { parent: this },
         );
         const services = Object.entries(cfg.workloads).flatMap(([w, spec]) => {
             const keys = workloadVaultKeys(w, spec, v);
             if (keys.outOfBand.length === 0 && keys.managed.length === 0) return [];
             const managed: Record<string, pulumi.Input<string>> = {};
-            for (const [key, source] of Object.entries(v.seed[w] ?? {})) managed[key] = secret(source, `vault.seed.${w}.${key} seeds it into Vault`);
+            for (const [key, source] of Object.entries(v.seed[w] ?? {})) managed[key] = this.secret(source, `vault.seed.${w}.${key} seeds it into Vault`);
             if (spec.sidecars.tailscale && tailnetKeys) managed[TAILSCALE_AUTHKEY] = tailnetKeys.keys[w];
             return [{ name: w, namespace: spec.namespace, serviceAccount: serviceAccountName(w), keys, managed }];
         });
@@ -199,13 +210,13 @@ export class Cell extends pulumi.ComponentResource {
                 authPath: v.kubernetesAuthPath,
                 kubernetesHost: apiServer,
                 kubernetesCaCert: v.kubernetesCaCert,
-                services: services.map(({ name: n, namespace, serviceAccount, managed }) => ({ name: n, namespace, serviceAccount, managed })),
+                services,
                 nodes: Object.keys(ts?.nodes ?? {}).flatMap((n) => (tailnetKeys ? [{ name: n, managed: { [TAILSCALE_AUTHKEY]: tailnetKeys.keys[n] } }] : [])),
-                addonPaths: vaultKeysIn([cfg.addons, cfg.storage, cfg.postgres]),
+                addonPaths: addonVaultKeys(cfg),
                 reader: { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
                 tokenTtl: v.tokenTtl,
                 tokenMaxTtl: v.tokenMaxTtl,
-                protectState: cfg.cell.environment === "prod",
+                protectState: this.protectState,
             },
             { parent: this, providers: { vault: provider } },
         );
@@ -218,14 +229,14 @@ export class Cell extends pulumi.ComponentResource {
                 managedSubpath: MANAGED_SUBPATH,
                 auth: { path: v.kubernetesAuthPath, role: READER_ROLE },
                 services: services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
-                namespaceLabels: { "agent-estate/cell": cfg.cell.name },
+                namespaceLabels: cellSelector(cfg.cell.name),
                 refreshInterval: v.refreshInterval,
-                labels,
+                labels: this.labels,
                 operator,
                 vaultDependencies: [vaultCell.readerRole],
                 serviceDependencies: Object.fromEntries(services.map((s) => [s.name, this.namespaces[s.namespace] ? [this.namespaces[s.namespace].namespace] : []])),
             },
-            { parent: this, providers: { kubernetes: this.kubernetes } },
+            this.k8sOpts,
         );
         return { vault: vaultCell, externalSecrets, tailnetKeys };
     }
@@ -234,12 +245,12 @@ export class Cell extends pulumi.ComponentResource {
      * Workloads: one AgentWorkload each, after its namespace and its env Secret. A workload has an env
      * Secret exactly when the secrets area declared an ExternalSecret for it.
      */
-    private declareWorkloads(cfg: CellConfig, k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } }): Record<string, AgentWorkload> {
+    private declareWorkloads(cfg: CellConfig): Record<string, AgentWorkload> {
         const envSecrets = this.externalSecrets?.externalSecrets ?? {};
         const all = workloadArgsFromConfig(cfg.workloads, {
             images: cfg.images,
-            labels: cellLabels(cfg.cell.name),
-            protectState: cfg.cell.environment === "prod",
+            labels: this.labels,
+            protectState: this.protectState,
             hasSecretEnv: (w) => envSecrets[w] !== undefined,
             serviceMonitors: this.addons.monitoring !== undefined,
             prometheus: this.addons.monitoring?.prometheusPeer,
@@ -254,7 +265,7 @@ export class Cell extends pulumi.ComponentResource {
                 if (envSecrets[w]) dependsOn.push(envSecrets[w]);
                 // ServiceMonitors need the Prometheus operator's CRDs first.
                 if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
-                return [w, new AgentWorkload(w, args, { ...k8sOpts, dependsOn })];
+                return [w, new AgentWorkload(w, args, { ...this.k8sOpts, dependsOn })];
             }),
         );
     }
@@ -263,11 +274,10 @@ export class Cell extends pulumi.ComponentResource {
      * Add-ons that read nothing from Vault: the External Secrets Operator (the ClusterSecretStore
      * waits for it), the ingress controller, cert-manager with its ClusterIssuer, CloudNativePG.
      */
-    private declareOperators(name: string, cfg: CellConfig, k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } }): Pick<CellAddons, "ingress" | "certManager" | "externalSecrets" | "cloudnativePg"> {
+    private declareOperators(name: string, cfg: CellConfig): Pick<CellAddons, "ingress" | "certManager" | "externalSecrets" | "cloudnativePg"> {
         const a = cfg.addons;
         const cell = cfg.cell.name;
-        const labels = cellLabels(cell);
-        const protectState = cfg.cell.environment === "prod";
+        const { labels, protectState, k8sOpts } = this;
         const ingress = a.ingress && new IngressController(`${name}-ingress`, { cell, labels, ...a.ingress }, k8sOpts);
         return {
             ingress,
@@ -284,14 +294,12 @@ export class Cell extends pulumi.ComponentResource {
     private declarePlatform(
         name: string,
         cfg: CellConfig,
-        k8sOpts: { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } },
         operators: Pick<CellAddons, "externalSecrets" | "cloudnativePg">,
         secretStore: pulumi.Resource | undefined,
     ): Omit<CellAddons, "ingress" | "certManager" | "externalSecrets" | "cloudnativePg"> {
         const a = cfg.addons;
         const cell = cfg.cell.name;
-        const labels = cellLabels(cell);
-        const protectState = cfg.cell.environment === "prod";
+        const { labels, protectState, k8sOpts } = this;
         const vault = { externalSecretsOperator: operators.externalSecrets?.release, secretStore };
 
         const l = cfg.storage?.longhorn;
@@ -358,8 +366,7 @@ export class Cell extends pulumi.ComponentResource {
 
     /** Edge: the explicit BIG-IP provider, the cluster nodes on it, and one F5Vip per configured VIP. */
     private declareVips(name: string, cfg: CellConfig, f5: NonNullable<CellConfig["f5"]>): Record<string, F5Vip> {
-        const password = cfg.secrets.f5Password;
-        if (password === undefined) throw new Error("agent-estate:f5Password is missing; the config schema should have refused this stack");
+        const password = this.secret("f5Password", "Pulumi manages the BIG-IP with it");
         const provider = new f5bigip.Provider(
             `${name}-f5bigip`,
             { address: f5.address, username: f5.username, password, port: f5.port?.toString(), validateCertsDisable: !f5.validateCerts, teemDisable: true },
@@ -396,20 +403,4 @@ function vipListener(l: VipListener, cfg: CellConfig): F5VipListener {
     const nodePort = cfg.workloads[workload]?.nodePort;
     if (nodePort === undefined) throw new Error(`VIP listener on port ${l.port}: workload "${workload}" has no nodePort; the config schema should have refused this stack`);
     return { port: l.port, nodePort, backend: l.service ?? workload };
-}
-
-/** Every `vaultKey` in the given config sections: the add-ons' Vault entries, which the store must be able to read. */
-function vaultKeysIn(sections: unknown[]): string[] {
-    const found: string[] = [];
-    const walk = (v: unknown): void => {
-        if (Array.isArray(v)) v.forEach(walk);
-        else if (v !== null && typeof v === "object") {
-            for (const [k, x] of Object.entries(v)) {
-                if (k === "vaultKey" && typeof x === "string") found.push(x);
-                else walk(x);
-            }
-        }
-    };
-    sections.forEach(walk);
-    return [...new Set(found)].sort();
 }

@@ -3,9 +3,14 @@
  * Logical (Pulumi) names derive from the owning component's name, so a refactor is an alias, not a replacement.
  */
 
+/** The label that tells a cell's objects apart: what selects the cell's namespaces in NetworkPolicies and the ClusterSecretStore. */
+export function cellSelector(cell: string): Record<string, string> {
+    return { "agent-estate/cell": cell };
+}
+
 /** Labels every object of a cell carries (Kubernetes recommended labels). */
 export function cellLabels(cell: string): Record<string, string> {
-    return { "app.kubernetes.io/part-of": "agent-estate", "agent-estate/cell": cell, "app.kubernetes.io/managed-by": "pulumi" };
+    return { "app.kubernetes.io/part-of": "agent-estate", ...cellSelector(cell), "app.kubernetes.io/managed-by": "pulumi" };
 }
 
 /** The selector labels of a workload's pods: stable for the workload's lifetime (selectors are immutable). */
@@ -43,8 +48,8 @@ export function tailscaleStateSecretName(workload: string): string {
     return `${workload}-tailscale-state`;
 }
 
-/** The key, in a workload's env Secret, that carries its Tailscale auth key (from Vault, via External Secrets). */
-export const TAILSCALE_AUTHKEY = "TS_AUTHKEY";
+/** The key, in a workload's env Secret, that carries its Tailscale auth key; declared with the config that reserves it. */
+export { TAILSCALE_AUTHKEY } from "../config/sections/secrets";
 
 /** The ClusterSecretStore through which every ExternalSecret of the cell reaches Vault. */
 export const CLUSTER_SECRET_STORE = "vault";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CellConfig, RawStackConfig, parseCellConfig } from "./parse";
+import { RawStackConfig } from "./parse";
 import { CONFIG_NAMESPACE } from "./schema";
 
 /** The runtime's secret-key check: exported by the SDK's runtime module but not in its typings. */
@@ -30,9 +30,4 @@ function parseValue(text: string): unknown {
         }
     }
     return text;
-}
-
-/** Reads and validates the stack's configuration: the only place the program touches `pulumi.Config`. */
-export function loadCellConfig(): CellConfig {
-    return parseCellConfig(readStackConfig());
 }

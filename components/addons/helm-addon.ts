@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childName } from "../naming";
+import { cellSelector, childName } from "../naming";
+import { stateOptions } from "../state";
 import { CellNamespace } from "../network/namespace";
-import { ADDON_NAMESPACES } from "./namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 import { VaultSecretArgs, vaultExternalSecret } from "./vault-secret";
 
 /** A Secret the chart reads, copied from Vault before the release installs. */
@@ -78,13 +79,12 @@ export class HelmAddon extends pulumi.ComponentResource {
     constructor(name: string, args: HelmAddonArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:HelmAddon", name, {}, opts);
         const labels = args.labels ?? {};
-        const protect = args.protectState === true;
         this.namespaceName = args.namespace;
 
         this.namespace = new CellNamespace(
             childName(name, "ns"),
             { name: args.namespace, labels, podSecurity: args.podSecurity ?? "restricted" },
-            { parent: this, protect },
+            { parent: this, protect: args.protectState === true },
         );
 
         const tcp = (ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
@@ -95,7 +95,7 @@ export class HelmAddon extends pulumi.ComponentResource {
             { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ADDON_NAMESPACES.monitoring } } }] },
         ];
         if (args.openPorts?.length) ingress.push({ ports: tcp(args.openPorts) });
-        if (args.cellPorts?.length) ingress.push({ from: [{ namespaceSelector: { matchLabels: { "agent-estate/cell": args.cell } } }], ports: tcp(args.cellPorts) });
+        if (args.cellPorts?.length) ingress.push({ from: [{ namespaceSelector: { matchLabels: cellSelector(args.cell) } }], ports: tcp(args.cellPorts) });
 
         this.allow = new k8s.networking.v1.NetworkPolicy(
             childName(name, "allow"),
@@ -140,7 +140,7 @@ export class HelmAddon extends pulumi.ComponentResource {
                 maxHistory: 10,
                 timeout: 600,
             },
-            { parent: this, dependsOn: [this.namespace, ...Object.values(this.secrets), ...(args.dependsOn ?? [])], protect, retainOnDelete: protect },
+            { parent: this, dependsOn: [this.namespace, ...Object.values(this.secrets), ...(args.dependsOn ?? [])], ...stateOptions(args.protectState) },
         );
 
         this.registerOutputs({ namespace: this.namespaceName, release: this.release.name });

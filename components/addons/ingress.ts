@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef } from "./helm-addon";
-import { ADDON_NAMESPACES } from "./namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
 export interface IngressControllerArgs {
     cell: string;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
-import { ADDON_NAMESPACES } from "./namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
 /** The Secret holding every Langfuse credential, copied from one Vault entry. */
 const SECRET = "langfuse";

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
-import { ADDON_NAMESPACES } from "./namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
 /** The label Grafana's sidecar loads dashboards from, on ConfigMaps in any namespace. */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;

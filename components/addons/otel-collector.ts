@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
-import { ADDON_NAMESPACES } from "./namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
 /** The collector's Service name: fixed (`fullnameOverride`) so the endpoint workloads use is stable. */
 const SERVICE = "otel-collector";

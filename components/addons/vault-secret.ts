@@ -1,11 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_SECRET_STORE } from "../naming";
+import { externalSecret } from "../secrets/external-secrets";
 
 export interface VaultSecretArgs {
     /** Name of the ExternalSecret and of the Kubernetes Secret it writes. */
     name: string;
     namespace: string;
+    /** Labels of the ExternalSecret (the cell's). @default {} */
     labels?: Record<string, string>;
     /** Vault KV key under the store's mount (from config). */
     vaultKey: string;
@@ -19,7 +20,7 @@ export interface VaultSecretArgs {
     template?: Record<string, string>;
     /** The Secret's type. @default "Opaque" */
     type?: string;
-    /** The External Secrets Operator release (its CRDs). */
+    /** The External Secrets Operator release (its CRDs). @default - none, the operator is installed out of band */
     operator?: pulumi.Resource;
     /** The ClusterSecretStore `CLUSTER_SECRET_STORE`, declared by the secrets component. @default - none */
     secretStore?: pulumi.Resource;
@@ -28,9 +29,9 @@ export interface VaultSecretArgs {
 }
 
 /**
- * An ExternalSecret (external-secrets.io/v1beta1) that copies properties of one Vault entry into a
- * Kubernetes Secret through the cell's ClusterSecretStore, refreshed every minute so rotation in
- * Vault reaches the cluster within a minute. No secret value passes through Pulumi.
+ * An ExternalSecret that copies properties of one Vault entry into a Kubernetes Secret through the
+ * cell's ClusterSecretStore, refreshed every minute so rotation in Vault reaches the cluster within a
+ * minute, after the operator, the store and whatever else `after` names.
  */
 export function vaultExternalSecret(logicalName: string, args: VaultSecretArgs, opts: Omit<pulumi.CustomResourceOptions, "dependsOn">): k8s.apiextensions.CustomResource {
     const template =
@@ -38,23 +39,18 @@ export function vaultExternalSecret(logicalName: string, args: VaultSecretArgs, 
             ? undefined
             : {
                   type: args.type ?? "Opaque",
-                  ...(args.template === undefined
-                      ? {}
-                      : { engineVersion: "v2", mergePolicy: "Merge", data: args.template }),
+                  ...(args.template === undefined ? {} : { engineVersion: "v2", mergePolicy: "Merge" as const, data: args.template }),
               };
     const dependsOn = [args.operator, args.secretStore, ...(args.after ?? [])].filter((r): r is pulumi.Resource => r !== undefined);
-    return new k8s.apiextensions.CustomResource(
+    return externalSecret(
         logicalName,
         {
-            apiVersion: "external-secrets.io/v1beta1",
-            kind: "ExternalSecret",
-            metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
-            spec: {
-                refreshInterval: "1m",
-                secretStoreRef: { name: CLUSTER_SECRET_STORE, kind: "ClusterSecretStore" },
-                target: { name: args.name, creationPolicy: "Owner", ...(template === undefined ? {} : { template }) },
-                data: Object.entries(args.properties).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: args.vaultKey, property } })),
-            },
+            name: args.name,
+            namespace: args.namespace,
+            labels: args.labels,
+            targetName: args.name,
+            data: Object.entries(args.properties).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: args.vaultKey, property } })),
+            template,
         },
         { ...opts, dependsOn },
     );

@@ -1,6 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
+import { stateOptions } from "../state";
 import { PREVIEW_AND_POLICY_CHECK } from "./checks";
 
 /** A repository environment (`dev`, `prod`). */
@@ -53,7 +54,6 @@ export class GitHubRepository extends pulumi.ComponentResource {
 
     constructor(name: string, args: GitHubRepositoryArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:delivery:GitHubRepository", name, {}, opts);
-        const protect = args.protectState ?? true;
 
         this.repository = new github.Repository(
             name,
@@ -68,7 +68,7 @@ export class GitHubRepository extends pulumi.ComponentResource {
                 hasWiki: false,
                 archiveOnDestroy: true,
             },
-            { parent: this, protect, retainOnDelete: protect },
+            { parent: this, ...stateOptions(args.protectState ?? true) },
         );
         const repo = this.repository.name;
 

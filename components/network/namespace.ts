@@ -5,7 +5,7 @@ import { childName } from "../naming";
 export interface CellNamespaceArgs {
     /** The namespace's name. */
     name: string;
-    /** Labels for the namespace and its default-deny policy (cell labels, extra labels from config). */
+    /** Labels for the namespace and its default-deny policy (cell labels, extra labels from config). @default {} */
     labels?: Record<string, string>;
     /**
      * Pod Security Standards level enforced by the API server.

@@ -6,6 +6,41 @@ import { CLUSTER_SECRET_STORE, childName, workloadSecretName } from "../naming";
 
 const API_VERSION = "external-secrets.io/v1beta1";
 
+/** How the Secret is built (v2 templates); `mergePolicy` is newer than the published model. */
+type SecretTemplate = NonNullable<NonNullable<NonNullable<IExternalSecret["spec"]>["target"]>["template"]> & { mergePolicy?: "Replace" | "Merge" };
+
+/** What one ExternalSecret copies from Vault, and into which Secret. */
+export interface ExternalSecretArgs {
+    /** Name of the ExternalSecret. */
+    name: string;
+    namespace: string;
+    /** @default {} */
+    labels?: Record<string, string>;
+    /** Name of the Secret it writes. @default - the ExternalSecret's own name */
+    targetName?: string;
+    /** How often the operator re-reads Vault. @default "1m" - a rotation reaches the cluster within a minute */
+    refreshInterval?: string;
+    /** Each key of the Secret, and the key (under the store's mount) and property of the Vault entry it is read from. */
+    data: Array<{ secretKey: string; remoteRef: { key: string; property: string } }>;
+    /** The Secret's type and computed keys (External Secrets' templates). @default - an Opaque Secret of the data as they are */
+    template?: SecretTemplate;
+}
+
+/**
+ * An ExternalSecret that copies Vault entries into a Kubernetes Secret through the cell's
+ * ClusterSecretStore. The Secret is the ExternalSecret's (`creationPolicy: Owner`): it goes with it,
+ * and nobody else writes it. No secret value passes through Pulumi.
+ */
+export function externalSecret(logicalName: string, args: ExternalSecretArgs, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+    const spec: IExternalSecret["spec"] = {
+        refreshInterval: args.refreshInterval ?? "1m",
+        secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
+        target: { name: args.targetName ?? args.name, creationPolicy: "Owner", ...(args.template === undefined ? {} : { template: args.template }) },
+        data: args.data,
+    };
+    return new k8s.apiextensions.CustomResource(logicalName, { apiVersion: API_VERSION, kind: "ExternalSecret", metadata: { name: args.name, namespace: args.namespace, labels: args.labels }, spec }, opts);
+}
+
 /** A workload whose env Secret External Secrets delivers. */
 export interface ExternalSecretServiceArgs {
     /** The workload's name; its ExternalSecret has the same name, its target Secret `workloadSecretName(name)`. */
@@ -78,26 +113,26 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...(args.operator ? [args.operator] : []), ...(args.vaultDependencies ?? [])] },
         );
 
-        const externalSecrets: Record<string, k8s.apiextensions.CustomResource> = {};
-        for (const s of args.services) {
-            const data = [
-                ...s.keys.map((key) => ({ secretKey: key, remoteRef: { key: s.name, property: key } })),
-                ...(s.managedKeys ?? []).map((key) => ({ secretKey: key, remoteRef: { key: `${s.name}/${args.managedSubpath}`, property: key } })),
-            ];
-            const spec: IExternalSecret["spec"] = {
-                refreshInterval: args.refreshInterval ?? "1m",
-                secretStoreRef: { kind: "ClusterSecretStore", name: CLUSTER_SECRET_STORE },
-                // Owner: the Secret is the ExternalSecret's and goes with it; nobody else writes it.
-                target: { name: workloadSecretName(s.name), creationPolicy: "Owner" },
-                data,
-            };
-            externalSecrets[s.name] = new k8s.apiextensions.CustomResource(
-                childName(name, s.name),
-                { apiVersion: API_VERSION, kind: "ExternalSecret", metadata: { name: s.name, namespace: s.namespace, labels }, spec },
-                { parent: this, dependsOn: [this.store, ...(args.serviceDependencies?.[s.name] ?? [])] },
-            );
-        }
-        this.externalSecrets = externalSecrets;
-        this.registerOutputs({ store: CLUSTER_SECRET_STORE, externalSecrets: Object.keys(externalSecrets) });
+        this.externalSecrets = Object.fromEntries(
+            args.services.map((s) => [
+                s.name,
+                externalSecret(
+                    childName(name, s.name),
+                    {
+                        name: s.name,
+                        namespace: s.namespace,
+                        labels,
+                        targetName: workloadSecretName(s.name),
+                        refreshInterval: args.refreshInterval,
+                        data: [
+                            ...s.keys.map((key) => ({ secretKey: key, remoteRef: { key: s.name, property: key } })),
+                            ...(s.managedKeys ?? []).map((key) => ({ secretKey: key, remoteRef: { key: `${s.name}/${args.managedSubpath}`, property: key } })),
+                        ],
+                    },
+                    { parent: this, dependsOn: [this.store, ...(args.serviceDependencies?.[s.name] ?? [])] },
+                ),
+            ]),
+        );
+        this.registerOutputs({ store: CLUSTER_SECRET_STORE, externalSecrets: Object.keys(this.externalSecrets) });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { childName } from "../naming";
+import { stateOptions } from "../state";
 
 /** A workload whose values Vault keeps, and whose ServiceAccount may read them. */
 export interface VaultServiceArgs {
@@ -90,7 +91,7 @@ export class VaultCell extends pulumi.ComponentResource {
         super("agent-estate:secrets:VaultCell", name, {}, opts);
         this.kvMount = args.kvMount;
         this.authPath = args.authPath;
-        const state = { parent: this, protect: args.protectState, retainOnDelete: args.protectState };
+        const state = { parent: this, ...stateOptions(args.protectState) };
 
         this.mount = new vault.Mount(
             childName(name, "kv"),

@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "../addons/helm-addon";
-import { ADDON_NAMESPACES } from "../addons/namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 import { childName } from "../naming";
+import { stateOptions } from "../state";
 
 /** The Secret Longhorn reads the backup target's credentials from. */
 const BACKUP_SECRET = "longhorn-backup-target";
@@ -42,7 +43,6 @@ export class Longhorn extends pulumi.ComponentResource {
     constructor(name: string, args: LonghornArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:storage:Longhorn", name, {}, opts);
         const labels = args.labels ?? {};
-        const protect = args.protectState === true;
         const namespace = ADDON_NAMESPACES.longhorn;
         this.storageClassName = `${args.cell}-longhorn`;
         // Volumes of the class join this recurring-job group, so every one of them is snapshotted and backed up.
@@ -73,7 +73,7 @@ export class Longhorn extends pulumi.ComponentResource {
                 podSecurity: "privileged",
                 // The admission and conversion webhooks, which the API server calls; the CSI plugin on each node.
                 openPorts: [9501, 9502, 9503],
-                protectState: protect,
+                protectState: args.protectState,
                 vaultSecrets: [
                     {
                         name: BACKUP_SECRET,
@@ -107,7 +107,7 @@ export class Longhorn extends pulumi.ComponentResource {
                     recurringJobSelector: JSON.stringify([{ name: jobGroup, isGroup: true }]),
                 },
             },
-            { parent: this, dependsOn: [this.release], protect, retainOnDelete: protect },
+            { parent: this, dependsOn: [this.release], ...stateOptions(args.protectState) },
         );
 
         const job = (task: "snapshot" | "backup", schedule: { cron: string; retain: number }) =>

@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VaultReaderArgs } from "../addons/helm-addon";
-import { ADDON_NAMESPACES } from "../addons/namespaces";
+import { ADDON_NAMESPACES } from "../../config/sections/addons";
 import { vaultExternalSecret } from "../addons/vault-secret";
-import { childName } from "../naming";
+import { cellSelector, childName } from "../naming";
 import { CellNamespace } from "../network/namespace";
+import { stateOptions } from "../state";
 
 /** PostgreSQL's port, on the instances and on the pooler. */
 export const POSTGRES_PORT = 5432;
@@ -70,7 +71,6 @@ export class PostgresCluster extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresClusterArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:storage:PostgresCluster", name, {}, opts);
         const labels = args.labels ?? {};
-        const protect = args.protectState === true;
         const podMonitors = args.podMonitors === true;
         this.clusterName = args.clusterName;
         this.namespaceName = args.namespace;
@@ -83,7 +83,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         const ns = args.namespace;
 
         // CloudNativePG's pods run restricted; the namespace holds the data, so it is protected with it.
-        this.namespace = new CellNamespace(childName(name, "ns"), { name: ns, labels }, { parent: this, protect });
+        this.namespace = new CellNamespace(childName(name, "ns"), { name: ns, labels }, { parent: this, protect: args.protectState === true });
 
         const secretOpts = { operator: args.externalSecretsOperator, secretStore: args.secretStore, after: [this.namespace] };
         const appSecret = vaultExternalSecret(
@@ -140,8 +140,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [args.operator, this.namespace, appSecret, s3Secret, ...(args.storage ?? []), ...monitoringDeps],
-                protect,
-                retainOnDelete: protect,
+                ...stateOptions(args.protectState),
             },
         );
 
@@ -228,7 +227,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
                     policyTypes: ["Ingress", "Egress"],
                     ingress: [
                         // The cell's namespaces; each workload's own egress policy narrows it to those that need the database.
-                        { from: [{ namespaceSelector: { matchLabels: { "agent-estate/cell": args.cell } } }], ports: tcp(POSTGRES_PORT) },
+                        { from: [{ namespaceSelector: { matchLabels: cellSelector(args.cell) } }], ports: tcp(POSTGRES_PORT) },
                         { from: [inNamespace(ADDON_NAMESPACES.cloudnativePg)], ports: tcp(8000) },
                         { from: [inNamespace(ADDON_NAMESPACES.monitoring)], ports: tcp(9127) },
                     ],

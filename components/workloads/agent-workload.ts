@@ -2,17 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector } from "../naming";
-import { hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
+import { stateOptions } from "../state";
+import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { CronWorkload } from "./cron-workload";
 import { ImageRef, imageReference } from "./image";
 import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
 import { WorkloadIdentity } from "./rbac";
-import { gitSync } from "./sidecars/git-sync";
-import { mcpProxy } from "./sidecars/mcp-proxy";
+import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
+import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
 import { tailscale } from "./sidecars/tailscale";
-
-type Resources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
 
 /** A CronJob of the workload; its name is `<workload>-<key>`. */
 export interface WorkloadCronJob {
@@ -31,7 +30,7 @@ export interface WorkloadCronJob {
     /** @default 600 */
     activeDeadlineSeconds?: number;
     /** @default - sidecar-sized */
-    resources?: Resources;
+    resources?: ContainerResources;
 }
 
 export interface AgentWorkloadArgs {
@@ -47,9 +46,12 @@ export interface AgentWorkloadArgs {
     kind?: "Deployment" | "StatefulSet";
     /** Replica count when not autoscaled. @default 1 */
     replicas?: number;
-    /** When set, an HPA owns the replica count and the Deployment leaves `replicas` unset. @default - fixed `replicas` */
+    /**
+     * When set, an HPA owns the replica count and the Deployment leaves `replicas` unset; its targets
+     * default to 70 % CPU and 80 % memory. @default - fixed `replicas`
+     */
     autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
-    resources: Resources;
+    resources: ContainerResources;
     /** @default - the image's entrypoint */
     command?: string[];
     /** @default - the image's */
@@ -66,7 +68,7 @@ export interface AgentWorkloadArgs {
     terminationGracePeriodSeconds?: number;
     /** A fixed NodePort (an F5 VIP fronts the Service). @default - ClusterIP */
     nodePort?: number;
-    /** Where Prometheus scrapes; `scrapedBy` opens the metrics port to it. @default - no metrics */
+    /** Where Prometheus scrapes; `scrapedBy` (default: nobody) opens the metrics port to it. @default - no metrics */
     metrics?: { path: string; port: number; scrapedBy?: NetworkPeer };
     /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
     serviceMonitor?: boolean;
@@ -85,16 +87,26 @@ export interface AgentWorkloadArgs {
      * sidecar keeping state in a Secret). @default [] - such a workload is refused: its namespace denies egress
      */
     apiServerEgress?: NetworkPeer[];
-    /** A PVC for the workload (per pod for a StatefulSet). @default - none */
+    /**
+     * A PVC for the workload (per pod for a StatefulSet), mounted at `mountPath` (default "/workspace"), of
+     * `storageClassName` (default: the cluster's default class) and `accessMode` (default "ReadWriteOnce").
+     * @default - none
+     */
     workspace?: { size: string; mountPath?: string; storageClassName?: string; accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod" };
     /** Existing PVCs mounted read-only. @default [] */
     sharedVolumes?: Array<{ claimName: string; mountPath: string }>;
-    /** git-sync init container and sidecar. @default - none */
-    gitSync?: { repo: string; image: ImageRef; ref?: string; period?: number; mountPath?: string; tokenKey?: string };
-    /** tailscale sidecar; its auth key is key `TAILSCALE_AUTHKEY` of the env Secret. @default - none */
+    /**
+     * git-sync init container and sidecar; `tokenKey` is the env Secret's key holding a token for a private
+     * repository (default: anonymous clone). @default - none
+     */
+    gitSync?: Omit<GitSyncArgs, "image" | "token"> & { image: ImageRef; tokenKey?: string };
+    /**
+     * tailscale sidecar; its auth key is key `TAILSCALE_AUTHKEY` of the env Secret, its `hostname` defaults
+     * to the workload's name and its `tags` to none advertised. @default - none
+     */
     tailscale?: { image: ImageRef; hostname?: string; tags?: string[] };
     /** MCP proxy sidecars, on localhost. @default [] */
-    mcpProxies?: Array<{ name: string; image: ImageRef; port: number; transport?: "sse" | "streamable-http"; env?: Record<string, string>; secretKeys?: string[]; args?: string[]; resources?: Resources }>;
+    mcpProxies?: Array<Omit<McpProxyArgs, "image" | "secretName"> & { image: ImageRef }>;
     /** CronJobs by name. @default {} */
     cronJobs?: Record<string, WorkloadCronJob>;
     /** Protect and retain the workspace PVC (prod). @default false */
@@ -203,7 +215,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             storageClassName: ws.storageClassName,
             resources: { requests: { storage: ws.size } },
         };
-        const stateOpts = args.protectState ? { protect: true, retainOnDelete: true } : {};
+        const stateOpts = stateOptions(args.protectState);
         if (ws && pvcSpec) {
             mainMounts.push({ name: WORKSPACE_VOLUME, mountPath: wsPath });
             if (kind === "Deployment") {

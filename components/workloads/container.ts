@@ -6,6 +6,9 @@ type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
 /** The uid/gid every agent container runs as (and the fsGroup of every volume). */
 export const RUN_AS = 1001;
 
+/** Requests and limits of a container; both always set, so every pod has a QoS class and fits a node. */
+export type ContainerResources = { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+
 /** The scratch volume mounted at `/tmp` in every container, since root filesystems are read-only. */
 export const TMP_VOLUME = "tmp";
 
@@ -39,21 +42,30 @@ export interface HardenedContainerArgs {
     name: string;
     /** A pinned image reference (see {@link imageReference}). */
     image: string;
+    /** @default - the image's entrypoint */
     command?: string[];
+    /** @default - the image's */
     args?: string[];
+    /** @default [] */
     env?: k8s.types.input.core.v1.EnvVar[];
+    /** @default [] */
     envFrom?: k8s.types.input.core.v1.EnvFromSource[];
+    /** @default [] - the container serves nothing */
     ports?: k8s.types.input.core.v1.ContainerPort[];
-    /** @default - none (sidecars and jobs that carry no traffic) */
-    resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+    /** @default - {@link SIDECAR_RESOURCES} (sidecars and jobs that carry no traffic) */
+    resources?: ContainerResources;
+    /** Mounts besides `/tmp`, which every hardened container gets. @default [] */
     volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+    /** @default - none */
     startupProbe?: k8s.types.input.core.v1.Probe;
+    /** @default - none */
     livenessProbe?: k8s.types.input.core.v1.Probe;
+    /** @default - none */
     readinessProbe?: k8s.types.input.core.v1.Probe;
 }
 
 /** Modest requests and limits for sidecars and jobs that do not set their own. */
-export const SIDECAR_RESOURCES = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
+export const SIDECAR_RESOURCES: ContainerResources = { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } };
 
 /**
  * A container with the restricted security context, a read-only root filesystem with `/tmp` on an

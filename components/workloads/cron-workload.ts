@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childName } from "../naming";
-import { hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
+import { childName, workloadSelector } from "../naming";
+import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { NetworkPeer, networkPolicySpec } from "./network-policy";
 
 export interface CronWorkloadArgs {
@@ -17,12 +17,12 @@ export interface CronWorkloadArgs {
     /** The ServiceAccount the job runs as (its workload's); the token is not mounted. */
     serviceAccountName: string;
     /** @default - sidecar-sized requests and limits */
-    resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+    resources?: ContainerResources;
     /** The workload's ConfigMap, as env. @default - none */
     configMapName?: string;
     /** Keys of `secretName` the job receives. @default [] */
     secretKeys?: string[];
-    /** The workload's env Secret; required when `secretKeys` is not empty. */
+    /** The workload's env Secret; required when `secretKeys` is not empty. @default - none */
     secretName?: string;
     /** A PVC mounted read-write. @default - none */
     volume?: { claimName: string; mountPath: string };
@@ -47,7 +47,7 @@ export class CronWorkload extends pulumi.ComponentResource {
         super("agent-estate:workloads:CronWorkload", name, {}, opts);
         const keys = args.secretKeys ?? [];
         if (keys.length > 0 && args.secretName === undefined) throw new Error(`CronJob ${args.name} reads ${keys.join(", ")} but its workload has no env Secret`);
-        const selector = { "app.kubernetes.io/name": args.name };
+        const selector = workloadSelector(args.name);
         const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": "cronjob" };
         const metadata = { name: args.name, namespace: args.namespace, labels };
         const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume()];

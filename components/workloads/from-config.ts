@@ -1,6 +1,6 @@
 import type { ImagesConfig } from "../../config/sections/core";
 import type { PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
-import { serviceHost, workloadSelector } from "../naming";
+import { childName, serviceHost, workloadSelector } from "../naming";
 import type { AgentWorkloadArgs } from "./agent-workload";
 import type { ImageRef } from "./image";
 import type { NetworkPeer } from "./network-policy";
@@ -42,11 +42,13 @@ export function peerUrlVariable(workload: string): string {
  * ingress on the target: a path is declared once, on the side that opens the connection.
  */
 export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, ctx: WorkloadContext): Record<string, AgentWorkloadArgs> {
-    const resolve = (p: PeerSpec, defaultPort: number): NetworkPeer => {
+    // A workload peer's ports default to the port of the side that is reached: the target's for an
+    // egress path, the workload's own (`ingressPort`) for an ingress one.
+    const resolve = (p: PeerSpec, ingressPort?: number): NetworkPeer => {
         if ("workload" in p) {
             const target = workloads[p.workload];
             if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
-            return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [defaultPort]).map((port) => ({ port })) };
+            return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [ingressPort ?? target.port]).map((port) => ({ port })) };
         }
         if ("cidr" in p) return { cidr: p.cidr, ports: p.ports.map((port) => ({ port })) };
         return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
@@ -58,12 +60,11 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
         const mirror = (list: PeerSpec[], podSelector: Record<string, string>) => {
             for (const p of list) {
                 if (!("workload" in p) || !(p.workload in workloads)) continue;
-                const target = workloads[p.workload];
-                mirrored[p.workload].push({ namespace: w.namespace, podSelector, ports: (p.ports ?? [target.port]).map((port) => ({ port })) });
+                mirrored[p.workload].push({ namespace: w.namespace, podSelector, ports: resolve(p).ports });
             }
         };
         mirror(w.network.egressTo, workloadSelector(source));
-        for (const job of Object.keys(w.cronJobs)) mirror(w.cronJobs[job].egressTo, workloadSelector(`${source}-${job}`));
+        for (const job of Object.keys(w.cronJobs)) mirror(w.cronJobs[job].egressTo, workloadSelector(childName(source, job)));
     }
 
     return Object.fromEntries(
@@ -95,7 +96,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 otlpEndpoint: ctx.otlpEndpoint,
                 apiServerEgress: ctx.apiServerEgress,
                 ingressFrom: [...w.network.ingressFrom.map((p) => resolve(p, w.port)), ...mirrored[name]],
-                egressTo: w.network.egressTo.map((p) => resolve(p, "workload" in p ? (workloads[p.workload]?.port ?? w.port) : w.port)),
+                egressTo: w.network.egressTo.map((p) => resolve(p)),
                 externalHttps: w.network.externalHttps,
                 apiAccess: w.apiAccess,
                 workspace: w.workspace,
@@ -109,7 +110,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                         {
                             ...c,
                             image: c.image === undefined ? undefined : resolveImage(ctx.images, c.image),
-                            egressTo: c.egressTo.map((p) => resolve(p, "workload" in p ? (workloads[p.workload]?.port ?? w.port) : w.port)),
+                            egressTo: c.egressTo.map((p) => resolve(p)),
                         },
                     ]),
                 ),

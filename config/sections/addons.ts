@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { ADDON_NAMESPACES } from "../../components/addons/namespaces";
 import { chartVersion, dnsLabel, quantity } from "./primitives";
 
 /**
@@ -8,13 +7,30 @@ import { chartVersion, dnsLabel, quantity } from "./primitives";
  * an add-on whose key is absent is not installed.
  */
 
+/**
+ * The namespaces the cluster add-ons install into. Fixed, not configured: charts, dashboards and
+ * other components' NetworkPolicies refer to them, and one cell is one cluster, so there is no
+ * second copy to tell apart. Declared here, with the schema that reserves them, and read by the
+ * add-on components.
+ */
+export const ADDON_NAMESPACES = {
+    traefik: "traefik",
+    ingressNginx: "ingress-nginx",
+    certManager: "cert-manager",
+    externalSecrets: "external-secrets",
+    cloudnativePg: "cnpg-system",
+    monitoring: "monitoring",
+    otelCollector: "observability",
+    langfuse: "langfuse",
+    longhorn: "longhorn-system",
+} as const;
+
 /** A Helm chart pin: where it comes from, which chart, and one exact version. */
 export const helmChart = z.strictObject({
     repo: z.url({ error: 'must be a chart repository URL such as "https://charts.jetstack.io"' }).describe("Chart repository URL, e.g. `https://charts.jetstack.io`."),
     chart: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a chart name such as "cert-manager"' }).describe("Chart name in that repository, e.g. `cert-manager`."),
     version: chartVersion.describe("Exact chart version; ranges (`^1.16`, `~1.16.0`, `1.x`) and `latest` are refused, as they float."),
 });
-export type HelmChartPin = z.infer<typeof helmChart>;
 
 /** A key in Vault's KV store (the path under the ClusterSecretStore's mount), read through External Secrets. */
 export const vaultKey = z
@@ -246,6 +262,25 @@ export const postgresSection = z.strictObject({
         .describe("The PgBouncer pooler in front of the primary. Default: 1 instance, transaction mode, 1000 clients, pools of 20."),
 });
 export type PostgresConfig = z.infer<typeof postgresSection>;
+
+/**
+ * Every Vault entry the add-ons, storage and Postgres read (each `vaultKey` of those sections), sorted
+ * and once each: the ClusterSecretStore's role gets a read policy on exactly these.
+ */
+export function addonVaultKeys(cfg: { addons: AddonsConfig; storage?: StorageConfig; postgres?: PostgresConfig }): string[] {
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v !== null && typeof v === "object") {
+            for (const [k, x] of Object.entries(v)) {
+                if (k === "vaultKey" && typeof x === "string") found.push(x);
+                else walk(x);
+            }
+        }
+    };
+    [cfg.addons, cfg.storage, cfg.postgres].forEach(walk);
+    return [...new Set(found)].sort();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Cross-section checks, called from the schema's superRefine.

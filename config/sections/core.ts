@@ -73,7 +73,6 @@ export const imageSpec = z
     .refine((i) => i.tag !== undefined || i.digest !== undefined, {
         error: 'must set "tag" (a git SHA or semver), "digest" (sha256:…), or both',
     });
-export type ImageSpec = z.infer<typeof imageSpec>;
 
 /** `agent-estate:images`: the registry and the per-service pins. */
 export const imagesSection = z.strictObject({

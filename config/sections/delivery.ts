@@ -28,7 +28,6 @@ export const stackDeploymentSpec = z.strictObject({
         .describe("Commands run before the Pulumi operation, e.g. writing the kubeconfig from a secret variable. Default: []."),
     detectDrift: z.boolean().default(true).describe("Drift detection on `agent-estate:delivery.drift.schedule`. Default: true."),
 });
-export type StackDeploymentSpec = z.infer<typeof stackDeploymentSpec>;
 
 /** `agent-estate:delivery`: Pulumi Deployments for the cell stacks. Its presence makes this stack the delivery stack. */
 export const deliverySection = z
@@ -78,4 +77,3 @@ export const deliverySection = z
             }
         }
     });
-export type DeliveryConfig = z.infer<typeof deliverySection>;

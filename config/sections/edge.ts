@@ -77,7 +77,6 @@ export const vipSpec = z.strictObject({
         .default({ type: "tcp", path: "/", interval: 5, timeout: 16 })
         .describe("How the BIG-IP decides a pool member is up. Default: a TCP check every 5 s, 16 s timeout."),
 });
-export type VipSpec = z.infer<typeof vipSpec>;
 
 /** `agent-estate:f5`: the BIG-IP that fronts the cell, the cluster nodes behind it, and the VIPs. */
 export const f5Section = z

@@ -68,4 +68,3 @@ export const githubSection = z.strictObject({
         .record(z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { error: "must be a repository name" }), repositorySpec.describe("One repository of the estate, keyed by its name."))
         .describe("The estate's repositories, by name."),
 });
-export type GithubConfig = z.infer<typeof githubSection>;

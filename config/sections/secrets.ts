@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { ConfigProblem } from "../errors";
 import { qualify, setSecretHint } from "../problems";
-import { TAILSCALE_AUTHKEY } from "../../components/naming";
 import { dnsLabel } from "./primitives";
 import { canScaleOut, WorkloadSpec } from "./workloads";
+
+/** The key, in a workload's env Secret, that carries its Tailscale auth key (minted by Pulumi, delivered from Vault). */
+export const TAILSCALE_AUTHKEY = "TS_AUTHKEY";
 
 /** A Vault mount path: segments of letters, digits, "-" and "_", no leading or trailing slash. */
 const vaultPath = z
@@ -61,7 +63,7 @@ export const vaultSection = z.strictObject({
         .describe('How often External Secrets re-reads Vault, a Go duration. Default: "1m".'),
     providerCredentialsHolder: dnsLabel
         .optional()
-        .describe("The one workload allowed to hold LLM-provider and forge credentials (ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, GITHUB_TOKEN). Default: none may hold them."),
+        .describe(`The one workload allowed to hold LLM-provider and forge credentials (${PROVIDER_CREDENTIAL_KEYS.join(", ")}). Default: none may hold them.`),
     seed: z
         .record(dnsLabel, z.record(envKey, z.string().min(1)))
         .default({})

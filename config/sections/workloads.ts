@@ -11,7 +11,6 @@ export const resourcesSpec = z.strictObject({
     requests: resourceAmounts.describe("What the scheduler reserves for the container (cpu and memory)."),
     limits: resourceAmounts.describe("The most the container may use (cpu and memory)."),
 });
-export type ResourcesSpec = z.infer<typeof resourcesSpec>;
 
 /** HorizontalPodAutoscaler settings (autoscaling/v2). */
 export const autoscalingSpec = z

@@ -54,7 +54,7 @@ export interface PoolArgs {
     allowNat?: pulumi.Input<string>;
     /** What happens to connections when a member goes down, e.g. `"reset"`. @default "none" */
     serviceDownAction?: pulumi.Input<string>;
-    /** Free text. */
+    /** Free text. @default - none */
     description?: pulumi.Input<string>;
 }
 
@@ -76,7 +76,7 @@ export interface NodeArgs {
     address: pulumi.Input<string>;
     /** Node-level monitor, e.g. `/Common/icmp`. @default - none (members are checked by their pool's monitors) */
     monitor?: pulumi.Input<string>;
-    /** Free text. */
+    /** Free text. @default - none */
     description?: pulumi.Input<string>;
 }
 
@@ -124,7 +124,7 @@ export interface VirtualServerArgs {
     mask?: pulumi.Input<string>;
     /** `tcp`, `udp` or `any`. @default "tcp" */
     ipProtocol?: pulumi.Input<string>;
-    /** Default pool (full path). */
+    /** Default pool (full path). @default - none */
     pool?: pulumi.Input<string>;
     /** Profiles for both contexts, e.g. `["/Common/fastL4"]`. @default - `/Common/tcp` */
     profiles?: pulumi.Input<pulumi.Input<string>[]>;
@@ -134,7 +134,7 @@ export interface VirtualServerArgs {
     translateAddress?: pulumi.Input<string>;
     /** `enabled` or `disabled`. @default "enabled" */
     translatePort?: pulumi.Input<string>;
-    /** Free text. */
+    /** Free text. @default - none */
     description?: pulumi.Input<string>;
 }
 

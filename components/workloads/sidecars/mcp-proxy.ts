@@ -1,4 +1,4 @@
-import { hardenedContainer, secretEnv } from "../container";
+import { ContainerResources, hardenedContainer, secretEnv } from "../container";
 import { PodPiece } from "../pod-piece";
 
 export interface McpProxyArgs {
@@ -14,11 +14,12 @@ export interface McpProxyArgs {
     env?: Record<string, string>;
     /** Keys read from the workload's env Secret. @default [] */
     secretKeys?: string[];
-    /** The workload's env Secret; required when `secretKeys` is not empty. */
+    /** The workload's env Secret; required when `secretKeys` is not empty. @default - none */
     secretName?: string;
+    /** Command-line arguments. @default - the image's */
     args?: string[];
     /** @default - sidecar defaults */
-    resources?: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
+    resources?: ContainerResources;
 }
 
 /**
