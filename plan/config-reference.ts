@@ -88,7 +88,7 @@ function rows(s: JsonSchema, key: string, required: boolean, out: string[][]): v
 }
 
 /** A configuration reference for the README, generated from the one schema the program validates with. */
-export function configReference(section: Section): string {
+function configReference(section: Section): string {
     const { schema: zodSchema, secrets } = SECTIONS[section];
     const schema = z.toJSONSchema(zodSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
     const table: string[][] = [];

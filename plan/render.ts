@@ -7,8 +7,6 @@ import { kubernetesObjectOf } from "./validate";
 
 /** The plan as one JSON document; byte-identical for the same stack and program. */
 export function planJson(result: PlanResult): string {
-    const byType: Record<string, number> = {};
-    for (const r of result.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
     const doc = {
         stack: result.stack,
         resources: result.resources.map((r) => ({
@@ -21,7 +19,7 @@ export function planJson(result: PlanResult): string {
         })),
         violations: result.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn ?? null, message: v.message })),
         schemaErrors: result.schemaErrors.map((e) => ({ urn: e.urn, message: e.message })),
-        summary: { resources: result.resources.length, byType: Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b))) },
+        summary: { resources: result.resources.length, byType: Object.fromEntries(countsByType(result.resources)) },
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
 }
@@ -46,10 +44,8 @@ export function planText(result: PlanResult): string {
     lines.push(`Plan for stack "${result.stack}" (${result.environment}):`, "");
     walk(undefined, 1);
 
-    const counts = new Map<string, number>();
-    for (const r of result.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     lines.push("", "Resources by type:");
-    for (const [type, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+    for (const [type, n] of countsByType(result.resources)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
     lines.push(`  ${String(result.resources.length).padStart(4)}  total`, "");
 
     const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
@@ -60,6 +56,13 @@ export function planText(result: PlanResult): string {
     if (result.unvalidatedKinds.length > 0) lines.push(`Kinds without a schema model (not validated): ${result.unvalidatedKinds.join(", ")}`);
     lines.push("", result.exitCode === 0 ? "Clean." : "Not clean: a mandatory violation or a schema error.");
     return `${lines.join("\n")}\n`;
+}
+
+/** How many resources of each type, by type name. */
+function countsByType(resources: PlannedResource[]): Array<[string, number]> {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**

@@ -36,26 +36,18 @@ interface RegisterRequest {
  * each registration with the inputs as outputs (plus the few outputs a provider would compute, from
  * {@link mockOutputs}), as a preview that assumes creation would succeed.
  */
-export async function runProgram(rc: RuntimeConfig, program: () => unknown, opts: RunOptions = {}): Promise<ProgramRun> {
+export async function runProgram(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
     const resources = new Map<string, PlannedResource>();
     // The SDK captures a stack trace for every promise and resource it creates (for leak reports and
     // source positions the mock engine never shows); with source maps on, that is most of a plan's
-    // time. Off unless asked for: errors keep their messages, not their frames.
+    // time. Off unless AGENT_ESTATE_STACK_TRACES=1 (three times slower): errors keep their messages, not their frames.
     const stackTraceLimit = Error.stackTraceLimit;
-    if (!(opts.stackTraces ?? process.env.AGENT_ESTATE_STACK_TRACES === "1")) Error.stackTraceLimit = 0;
+    if (process.env.AGENT_ESTATE_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
     try {
         return await register(rc, program, resources);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
     }
-}
-
-export interface RunOptions {
-    /**
-     * Keep full stack traces while the program runs (slower by a factor of about three).
-     * @default - off, unless the environment sets AGENT_ESTATE_STACK_TRACES=1
-     */
-    stackTraces?: boolean;
 }
 
 async function register(rc: RuntimeConfig, program: () => unknown, resources: Map<string, PlannedResource>): Promise<ProgramRun> {
@@ -147,7 +139,7 @@ async function resolveOutputs(value: unknown): Promise<unknown> {
 }
 
 /** Replaces every secret with {@link SECRET_PLACEHOLDER} and every resource reference with its urn. */
-export function redact(value: unknown): unknown {
+function redact(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(redact);
     if (value === null || typeof value !== "object") return value;
     if (pulumi.Resource.isInstance(value)) return { urn: "[resource]" };

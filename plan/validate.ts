@@ -31,12 +31,12 @@ export function kubernetesObjectOf(r: PlannedResource): { apiVersion: string; ki
 function findModel(apiVersion: string, kind: string): Model | null {
     const key = `${apiVersion}/${kind}`;
     if (!modelCache.has(key)) {
-        const relative = `${apiVersion.includes("/") ? apiVersion : apiVersion /* core: "v1" */}/${kind}`;
         let found: Model | null = null;
         for (const pkg of MODEL_PACKAGES) {
             try {
+                // Core kinds live under their bare version: kubernetes-models/v1/Namespace.
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
-                found = (require(`${pkg}/${relative}`) as Record<string, Model>)[kind] ?? null;
+                found = (require(`${pkg}/${key}`) as Record<string, Model>)[kind] ?? null;
             } catch {
                 found = null;
             }

@@ -34,13 +34,16 @@ export function eachDecision<T>(items: Iterable<T>, check: (item: T) => void): v
     if (unknown) throw unknown;
 }
 
-/** The policy's config with the schema's defaults filled in (the CLI does not always apply them). */
-export function configOf<T extends object>(args: { getConfig<U extends object>(): U }, schema?: PolicyConfigSchema): T {
+/**
+ * Reads a policy's config with the schema's defaults filled in (the CLI does not always apply them).
+ * The defaults are collected once per policy, not once per resource.
+ */
+export function configReader<T extends object>(schema?: PolicyConfigSchema): (args: { getConfig<U extends object>(): U }) => T {
     const defaults: Obj = {};
     for (const [key, prop] of Object.entries(schema?.properties ?? {})) {
         if (prop.default !== undefined) defaults[key] = prop.default;
     }
-    return { ...defaults, ...args.getConfig<Obj>() } as T;
+    return args => ({ ...defaults, ...args.getConfig<Obj>() }) as T;
 }
 
 /** `kubernetes:apps/v1:Deployment` → { group: "apps", version: "v1", kind: "Deployment" }. */

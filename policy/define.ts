@@ -1,6 +1,6 @@
 // Small constructors so each rule file reads as "name, why, check" and nothing else.
 import { PolicyConfigSchema, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { configOf, Obj } from "./common";
+import { configReader, Obj } from "./common";
 import { PodView, podOf } from "./pod";
 
 interface RuleMeta {
@@ -17,11 +17,12 @@ export function podPolicy<C extends object = Obj>(rule: RuleMeta & {
     remediate?(pod: PodView): boolean;
 }): ResourceValidationPolicy {
     const { check, remediate, ...meta } = rule;
+    const configOf = configReader<C>(rule.configSchema);
     return {
         ...meta,
         validateResource: (args, reportViolation) => {
             const pod = podOf(args.type, args.props);
-            if (pod) check(pod, m => reportViolation(`${pod.kind} ${args.name}: ${m}`), configOf<C>(args, rule.configSchema));
+            if (pod) check(pod, m => reportViolation(`${pod.kind} ${args.name}: ${m}`), configOf(args));
         },
         ...(remediate && {
             remediateResource: (args: ResourceValidationArgs) => {
@@ -38,10 +39,11 @@ export function resourcePolicy<C extends object = Obj>(rule: RuleMeta & {
     check(props: Obj, report: (message: string) => void, config: C, args: ResourceValidationArgs): void;
 }): ResourceValidationPolicy {
     const { applies, check, ...meta } = rule;
+    const configOf = configReader<C>(rule.configSchema);
     return {
         ...meta,
         validateResource: (args, reportViolation) => {
-            if (applies(args.type)) check(args.props, m => reportViolation(`${args.type.split(":").pop()} ${args.name}: ${m}`), configOf<C>(args, rule.configSchema), args);
+            if (applies(args.type)) check(args.props, m => reportViolation(`${args.type.split(":").pop()} ${args.name}: ${m}`), configOf(args), args);
         },
     };
 }
@@ -51,8 +53,9 @@ export function stackPolicy<C extends object = Obj>(rule: RuleMeta & {
     check(resources: PolicyResource[], report: (message: string, urn?: string) => void, config: C): void;
 }): StackValidationPolicy {
     const { check, ...meta } = rule;
+    const configOf = configReader<C>(rule.configSchema);
     return {
         ...meta,
-        validateStack: (args, reportViolation) => check(args.resources, reportViolation, configOf<C>(args, rule.configSchema)),
+        validateStack: (args, reportViolation) => check(args.resources, reportViolation, configOf(args)),
     };
 }

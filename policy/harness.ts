@@ -25,10 +25,10 @@ export interface PolicyRunOptions { environment: string; config?: Record<string,
 export type PackConfig = Record<string, unknown>;
 
 /** Where the per-environment config files live; the CLI takes the same files with --policy-pack-config. */
-export const configDir = path.join(__dirname, "config");
+const configDir = path.join(__dirname, "config");
 
 /** Fallback when an environment has no config file: only dev is lenient; anything else fails closed. */
-export function defaultLevel(environment: string): EnforcementLevel {
+function defaultLevel(environment: string): EnforcementLevel {
     return environment === "dev" ? "advisory" : "mandatory";
 }
 
@@ -115,13 +115,14 @@ export function evaluateWith(policies: (ResourceValidationPolicy | StackValidati
     const out: Violation[] = [];
 
     // Remediations run first, in pack order, each on the previous one's output (as the engine does).
+    const remediations = policies.flatMap(p =>
+        "remediateResource" in p && p.remediateResource && levelOf(p.name, p.enforcementLevel) === "remediate" ? [{ name: p.name, remediate: p.remediateResource }] : []);
     const planned = resources.map(r => {
         let props = structuredClone(r.props) as Obj;
-        for (const p of policies) {
-            if (!("remediateResource" in p) || !p.remediateResource || levelOf(p.name, p.enforcementLevel) !== "remediate") continue;
+        for (const p of remediations) {
             const proxied = unknownCheckingProxy(props);
             try {
-                const result = p.remediateResource(resourceArgs(r, proxied, policyConfig(p.name, config)));
+                const result = p.remediate(resourceArgs(r, proxied, policyConfig(p.name, config)));
                 if (result && !(result instanceof Promise) && result !== proxied) props = result as Obj;
             } catch (e) {
                 // The engine skips a remediation it cannot run at preview; the validation still reports it.
@@ -131,6 +132,7 @@ export function evaluateWith(policies: (ResourceValidationPolicy | StackValidati
         return { resource: r, props };
     });
 
+    let stack: PolicyResource[] | undefined;
     for (const p of policies) {
         const configured = levelOf(p.name, p.enforcementLevel);
         if (configured === "disabled") continue;
@@ -149,11 +151,13 @@ export function evaluateWith(policies: (ResourceValidationPolicy | StackValidati
             }
         }
         if ("validateStack" in p) {
-            const stack = stackResources(planned);
+            // One stack view serves every stack policy (the analyzer rebuilds it per policy; no policy mutates it),
+            // so stack policies can also cache what they derive from it (see rules/availability.ts).
+            const stackView = (stack ??= stackResources(planned));
             const report = (message: string, urn?: string) => out.push({ policy: p.name, enforcementLevel: level, urn, message });
             run(p.name, undefined, out, () => {
                 const result = p.validateStack({
-                    resources: stack, stackTags,
+                    resources: stackView, stackTags,
                     getConfig: <T extends object>() => settings as T,
                     notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
                 }, report);

@@ -3,7 +3,7 @@
 import { eachDecision, k8sType, list, Obj } from "./common";
 
 /** Where the pod spec lives in each pod-carrying kind, keyed by "<group>/<Kind>" (any version). */
-export const podSpecPaths: Record<string, string[]> = {
+const podSpecPaths: Record<string, string[]> = {
     "core/Pod": ["spec"],
     "apps/Deployment": ["spec", "template", "spec"],
     "apps/StatefulSet": ["spec", "template", "spec"],

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parseCellConfig, RawStackConfig } from "../config/parse";
 import { configErrorOf, declare, rawStackConfig, stackConfig } from "./harness";
 
-const stackRaw = rawStackConfig;
 const devRaw = () => rawStackConfig("dev");
 const problemsOf = (raw: RawStackConfig) => configErrorOf(parseCellConfig, raw);
 
@@ -158,6 +157,6 @@ describe("a broken stack configuration", () => {
 
 describe("the committed stacks", () => {
     it.each(["dev", "prod", "rooster"])("%s validates", (stack) => {
-        expect(() => parseCellConfig(stackRaw(stack))).not.toThrow();
+        expect(() => parseCellConfig(rawStackConfig(stack))).not.toThrow();
     });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
 import { FAST_L4_PROFILE } from "../components/edge/f5-names";
 import { SECRET_PLACEHOLDER } from "../plan/types";
-import { declare, Declared, stackConfig } from "./harness";
+import { declare, Declared, rawStackConfig, stackConfig } from "./harness";
 
 /** The VIP table of the Rooster README (seed 001): DNS, VIP, port → backend NodePort. */
 const ROOSTER_TABLE: Array<{ dns: string; address: string; port: number; nodePort: number }> = [
@@ -77,8 +77,7 @@ describe("the Rooster stack reproduces the F5 VIP table of its README", () => {
 
 describe("a VIP in front of a workload of the cell", () => {
     const prodWith = (nodePort: number | undefined) => {
-        const rc = stackConfig("prod");
-        const workloads = JSON.parse(rc.config["agent-estate:workloads"]);
+        const { workloads } = rawStackConfig("prod").values;
         if (nodePort !== undefined) workloads["kaze-gateway"].nodePort = nodePort;
         else delete workloads["kaze-gateway"].nodePort;
         return stackConfig("prod", {

@@ -8,6 +8,9 @@ import { PlannedResource } from "../plan/types";
 
 export const ROOT = path.resolve(__dirname, "..");
 
+/** The type of every add-on's Helm release. */
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
 /** The program itself, as `pulumi up` runs it. */
 export const program: () => Promise<Record<string, unknown>> = indexProgram;
 
@@ -53,6 +56,13 @@ export class Declared {
         });
         if (!found) throw new Error(`no ${kind} named ${name}${namespace ? ` in ${namespace}` : ""} is declared`);
         return found as PlannedResource & { props: Record<string, any> };
+    }
+
+    /** The one Helm release of a chart; throws when none or several are declared. */
+    release(chart: string): PlannedResource & { props: Record<string, any> } {
+        const found = this.ofType(HELM_RELEASE).filter((r) => (r.props as { chart?: unknown }).chart === chart);
+        if (found.length !== 1) throw new Error(`${found.length} Helm releases of chart ${chart} are declared, expected exactly one`);
+        return found[0] as PlannedResource & { props: Record<string, any> };
     }
 
     byUrn(urn: string): PlannedResource {

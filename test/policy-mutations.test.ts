@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluatePolicies } from "../policy/harness";
-import { introducedPolicies, isPodCarrying, mutationCases } from "../policy/test/mutations";
+import { carriesPod } from "../policy/pod";
+import { introducedPolicies, mutationCases } from "../policy/test/mutations";
 import { declare } from "./harness";
 
 /**
@@ -12,7 +13,7 @@ describe.each(["dev", "prod"])("breaking one control of a %s workload", (stack) 
         const d = await declare(stack);
         const environment = stack;
         const before = evaluatePolicies(d.resources, { environment });
-        const workloads = d.resources.filter(isPodCarrying);
+        const workloads = d.resources.filter((r) => carriesPod(r.type));
         expect(workloads.length).toBeGreaterThanOrEqual(3);
 
         const mismatches: string[] = [];

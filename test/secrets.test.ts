@@ -14,7 +14,7 @@ import { SECRET_PLACEHOLDER } from "../plan/types";
 import { parseVaultPolicy } from "../policy/rules/vault";
 import { workloadEnvKeys } from "../config/sections/secrets";
 import { workloadsSection } from "../config/sections/workloads";
-import { declare, Declared, stackConfig } from "./harness";
+import { declare, Declared, rawStackConfig, stackConfig } from "./harness";
 
 const WORKLOADS = ["kaze-gateway", "kaze-knowledge", "kaze-runtime"];
 
@@ -26,17 +26,14 @@ function stackWith(
     stack: "dev" | "prod",
     change: { workloads?: (w: Record<string, any>) => void; vault?: Record<string, unknown>; secrets?: Record<string, string> } = {},
 ): RuntimeConfig {
-    const rc = stackConfig(stack);
-    const json = (key: string) => JSON.parse(rc.config[`agent-estate:${key}`]) as Record<string, any>;
-    const workloads = json("workloads");
+    const { workloads, vault } = rawStackConfig(stack).values;
     change.workloads?.(workloads);
-    return stackConfig(stack, { set: { workloads, vault: { ...json("vault"), ...change.vault } }, secrets: change.secrets });
+    return stackConfig(stack, { set: { workloads, vault: { ...vault, ...change.vault } }, secrets: change.secrets });
 }
 
 /** What each workload's containers and jobs read from its env Secret, per its committed config. */
 function envKeysOf(stack: "dev" | "prod"): Record<string, string[]> {
-    const raw = JSON.parse(stackConfig(stack).config["agent-estate:workloads"]) as Record<string, unknown>;
-    const workloads = workloadsSection.parse(raw);
+    const workloads = workloadsSection.parse(rawStackConfig(stack).values.workloads);
     return Object.fromEntries(Object.entries(workloads).map(([w, spec]) => [w, [...new Set(workloadEnvKeys(spec).map((r) => r.key))].sort()]));
 }
 

@@ -3,7 +3,6 @@ import { PlannedResource } from "../plan/types";
 import { Declared, declare } from "./harness";
 
 type Props = Record<string, any>;
-const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 const expected = {
     dev: { replicas: "1", reclaimPolicy: "Delete", instances: 1, snapshotRetain: 6, backupRetain: 3, poolers: 1 },
@@ -17,11 +16,10 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
     beforeAll(async () => {
         d = await declare(stack);
     });
-    const release = (chart: string) => d.ofType(RELEASE).find((r) => (r.props as Props).chart === chart) as PlannedResource & { props: Props };
 
     describe("Longhorn", () => {
         it("is released into longhorn-system, with the backup target's credentials from the Secret External Secrets writes", () => {
-            const longhorn = release("longhorn");
+            const longhorn = d.release("longhorn");
             expect(longhorn.props.namespace).toBe("longhorn-system");
             expect(longhorn.props.version).toBe("1.7.2");
             expect(longhorn.props.values.defaultSettings).toMatchObject({
@@ -43,10 +41,10 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
             expect(sc.props.reclaimPolicy).toBe(want.reclaimPolicy);
             expect(sc.props.parameters.numberOfReplicas).toBe(want.replicas);
             expect(sc.props.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
-            expect(release("longhorn").props.values.persistence.defaultClass).toBe(false);
+            expect(d.release("longhorn").props.values.persistence.defaultClass).toBe(false);
             expect(d.kind("StorageClass")).toHaveLength(1);
             // What puts volumes on it waits for it.
-            for (const chart of ["kube-prometheus-stack", "langfuse"]) expect(release(chart).dependencies, chart).toContain(sc.urn);
+            for (const chart of ["kube-prometheus-stack", "langfuse"]) expect(d.release(chart).dependencies, chart).toContain(sc.urn);
         });
 
         it("snapshots and backs up every volume of that class on a schedule", () => {
@@ -73,7 +71,7 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
             expect(cluster.props.spec.bootstrap.initdb.postInitApplicationSQL).toEqual(["CREATE EXTENSION IF NOT EXISTS vector;"]);
             expect(cluster.props.spec.enableSuperuserAccess).toBe(false);
             const waits = cluster.dependencies;
-            expect(waits).toContain(release("cloudnative-pg").urn);
+            expect(waits).toContain(d.release("cloudnative-pg").urn);
             expect(waits).toContain(d.k8s("StorageClass", `${cell}-longhorn`).urn);
         });
 
@@ -122,7 +120,7 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
             const cluster = d.k8s("Cluster", pg, "data");
             expect(cluster.props.spec.monitoring).toEqual({ enablePodMonitor: true });
             expect(d.k8s("Pooler", `${pg}-pooler-rw`, "data").props.spec.monitoring).toEqual({ enablePodMonitor: true });
-            expect(cluster.dependencies).toContain(release("kube-prometheus-stack").urn);
+            expect(cluster.dependencies).toContain(d.release("kube-prometheus-stack").urn);
         });
     });
 
@@ -133,9 +131,9 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
             d.k8s("Namespace", "data"),
             d.k8s("Namespace", "longhorn-system"),
             d.k8s("StorageClass", `${cell}-longhorn`),
-            release("longhorn"),
-            release("cloudnative-pg"),
-            release("langfuse"),
+            d.release("longhorn"),
+            d.release("cloudnative-pg"),
+            d.release("langfuse"),
             ...d.kind("PersistentVolumeClaim"),
         ];
 
@@ -154,7 +152,7 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
         }
 
         it("include no stateless add-on: the ingress, cert-manager and the collector stay replaceable", () => {
-            for (const chart of ["traefik", "cert-manager", "opentelemetry-collector"]) expect(release(chart).protect, chart).toBe(false);
+            for (const chart of ["traefik", "cert-manager", "opentelemetry-collector"]) expect(d.release(chart).protect, chart).toBe(false);
         });
     });
 });

@@ -11,6 +11,8 @@ import { evaluatePolicies } from "../policy/harness";
 import { runProgram } from "../plan/runtime";
 import { PlannedResource } from "../plan/types";
 import { validateKubernetesObjects } from "../plan/validate";
+import { podOf } from "../policy/pod";
+import { Declared } from "./harness";
 
 type Obj = Record<string, any>;
 
@@ -109,12 +111,11 @@ async function render(workloads: ReturnType<typeof workloadsSection.parse>, envi
     return run.resources;
 }
 
+/** Every pod spec, of whatever pod-carrying kind, found where the policies find it. */
 function podSpecs(resources: PlannedResource[]): Array<{ where: string; pod: Obj }> {
     return resources.flatMap((r) => {
-        const p = r.props as Obj;
-        if (p.kind === "Deployment" || p.kind === "StatefulSet") return [{ where: `${p.kind} ${p.metadata.name}`, pod: p.spec.template.spec }];
-        if (p.kind === "CronJob") return [{ where: `CronJob ${p.metadata.name}`, pod: p.spec.jobTemplate.spec.template.spec }];
-        return [];
+        const pod = podOf(r.type, r.props);
+        return pod ? [{ where: `${pod.kind} ${pod.metadata.name}`, pod: pod.spec }] : [];
     });
 }
 
@@ -162,12 +163,13 @@ describe("any workload the config schema accepts", () => {
                 // A fixed NodePort is the F5 path: the cell's policy config opens the namespace for it, as a prod cell with a VIP would.
                 expect(evaluatePolicies(resources, { environment, config: { "service-exposure": { exposedNamespaces: ["agents"] } } })).toEqual([]);
 
+                const declared = new Declared(resources, {});
                 for (const [name, w] of Object.entries(workloads)) {
-                    const obj = resources.find((r) => (r.props as Obj).kind === w.kind && (r.props as Obj).metadata.name === name)!.props as Obj;
+                    const obj = declared.k8s(w.kind, name).props;
                     // An HPA owns the count: the workload leaves replicas unset, and the PDB stays below the HPA's minimum.
                     if (w.autoscaling) expect(obj.spec.replicas).toBeUndefined();
                     else expect(obj.spec.replicas).toBe(w.replicas);
-                    const pdb = resources.find((r) => (r.props as Obj).kind === "PodDisruptionBudget" && (r.props as Obj).metadata.name === name)?.props as Obj | undefined;
+                    const pdb = declared.kind("PodDisruptionBudget").find((r) => r.props.metadata.name === name)?.props;
                     const canExceedOne = w.autoscaling ? w.autoscaling.maxReplicas > 1 : w.replicas > 1;
                     expect(pdb !== undefined).toBe(canExceedOne);
                     if (pdb?.spec.minAvailable !== undefined) expect(pdb.spec.minAvailable).toBeLessThan(w.autoscaling?.minReplicas ?? w.replicas);

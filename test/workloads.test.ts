@@ -4,7 +4,7 @@ import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName } from "../components/naming";
 import { PRIVATE_RANGES } from "../components/workloads/network-policy";
 import { validateKubernetesObjects } from "../plan/validate";
-import { Declared, declare, stackConfig } from "./harness";
+import { Declared, declare, rawStackConfig, stackConfig } from "./harness";
 
 const KAZE = ["kaze-runtime", "kaze-gateway", "kaze-knowledge"] as const;
 const PORTS = { "kaze-runtime": 4100, "kaze-gateway": 4200, "kaze-knowledge": 4300 } as const;
@@ -322,7 +322,7 @@ describe("the prod Kaze cell", () => {
 });
 
 describe("AgentWorkload options a cell may turn on", () => {
-    const devWorkloads = (): Record<string, Obj> => JSON.parse(stackConfig("dev").config["agent-estate:workloads"]);
+    const devWorkloads = (): Record<string, Obj> => rawStackConfig("dev").values.workloads;
 
     it("metrics: a ServiceMonitor scrapes /metrics, and only Prometheus may reach the metrics port", async () => {
         const workloads = devWorkloads();

@@ -11,9 +11,10 @@ const isReplicated = (r: PolicyResource) => isK8s(r.type, "apps", "Deployment", 
 const ns = (props: Obj) => props.metadata?.namespace ?? "default";
 const kindOf = (r: PolicyResource) => r.type.split(":")[2];
 
-/** The stack's HPAs and PDBs, found once per stack rather than once per workload. */
+/** The stack's HPAs, PDBs and replicated workloads, found once per stack rather than once per workload or PDB. */
 const hpasOf = oncePerStack(resources => resources.filter(isHpa));
 const pdbsOf = oncePerStack(resources => resources.filter(isPdb));
+const replicatedOf = oncePerStack(resources => resources.filter(isReplicated));
 
 function oncePerStack<T>(f: (resources: PolicyResource[]) => T): (resources: PolicyResource[]) => T {
     const cache = new WeakMap<PolicyResource[], T>();
@@ -47,7 +48,7 @@ export const hpaReplicas = stackPolicy({
     name: "hpa-managed-replicas",
     description: "A workload scaled by a HorizontalPodAutoscaler does not set spec.replicas (each apply would fight the HPA).",
     remediationSteps: "Remove spec.replicas from the workload; set the floor with the HPA's minReplicas.",
-    check: (resources, report) => eachDecision(resources.filter(isReplicated), w => {
+    check: (resources, report) => eachDecision(replicatedOf(resources), w => {
         if (w.props.spec?.replicas !== undefined && hpaFor(w, resources)) report(`${w.name} sets spec.replicas but is scaled by an HPA`, w.urn);
     }),
 });
@@ -56,7 +57,7 @@ export const workloadPdb = stackPolicy({
     name: "workload-pdb",
     description: "Every workload that can run more than one replica has a PodDisruptionBudget selecting its pods.",
     remediationSteps: "Declare a PodDisruptionBudget in the workload's namespace whose selector matches the pod template labels.",
-    check: (resources, report) => eachDecision(resources.filter(isReplicated), w => {
+    check: (resources, report) => eachDecision(replicatedOf(resources), w => {
         // A workload in `default` is workload-namespace's finding; its PDB comes with its real namespace.
         if (ns(w.props) === "default") return;
         if (replicaRange(w, resources).max > 1 && pdbsFor(w, resources).length === 0) report(`${w.name} can run more than one replica but no PodDisruptionBudget selects its pods`, w.urn);
@@ -70,12 +71,12 @@ export const pdbAllowsDrain = stackPolicy({
     name: "pdb-allows-drain",
     description: "A PodDisruptionBudget still lets a node drain: it allows at least one disruption at the workload's lowest replica count.",
     remediationSteps: "Use maxUnavailable: 1, or a minAvailable below the workload's (minimum) replica count.",
-    check: (resources, report) => eachDecision(resources.filter(isPdb), pdb => {
+    check: (resources, report) => eachDecision(pdbsOf(resources), pdb => {
         const { minAvailable, maxUnavailable } = pdb.props.spec ?? {};
         if (isZero(maxUnavailable)) return report(`${pdb.name} sets maxUnavailable ${maxUnavailable}: no pod may ever be evicted`, pdb.urn);
         if (minAvailable === "100%") return report(`${pdb.name} sets minAvailable 100%: no pod may ever be evicted`, pdb.urn);
         if (typeof minAvailable !== "number") return;
-        eachDecision(resources.filter(isReplicated), w => {
+        eachDecision(replicatedOf(resources), w => {
             if (ns(w.props) !== ns(pdb.props) || !selectorMatches(pdb.props.spec?.selector, podLabels(w))) return;
             const { min } = replicaRange(w, resources);
             if (minAvailable >= min) report(`${pdb.name} requires ${minAvailable} available pods but ${w.name} may run only ${min}: a drain would block`, pdb.urn);

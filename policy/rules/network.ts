@@ -43,7 +43,7 @@ export const ingressTls = resourcePolicy({
 });
 
 /** A NetworkPolicy that selects every pod and allows nothing in either direction. */
-export function isDefaultDeny(np: Obj): boolean {
+function isDefaultDeny(np: Obj): boolean {
     const selector = np.spec?.podSelector ?? {};
     const selectsAll = Object.keys(selector.matchLabels ?? {}).length === 0 && list(selector.matchExpressions).length === 0;
     const types = list<string>(np.spec?.policyTypes);

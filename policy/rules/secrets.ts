@@ -20,8 +20,8 @@ const secretValue: RegExp[] = [
 /** How the offline harness shows a Pulumi secret: it was put in clear into the object. */
 const pulumiSecret = "[secret]";
 
-export const looksSecretName = (name: string) => secretName.test(name) && !referenceSuffix.test(name);
-export const looksSecretValue = (value: string) => value === pulumiSecret || secretValue.some(r => r.test(value));
+const looksSecretName = (name: string) => secretName.test(name) && !referenceSuffix.test(name);
+const looksSecretValue = (value: string) => value === pulumiSecret || secretValue.some(r => r.test(value));
 
 export const noPlaintextSecrets = resourcePolicy<{ referenceEnvNames: string[] }>({
     name: "no-plaintext-secrets",

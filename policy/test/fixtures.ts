@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Obj } from "../common";
 import { evaluatePolicies, evaluateWith, PlannedResource, PolicyRunOptions, Violation } from "../harness";
-import { podSpecPaths } from "../pod";
+import { podOf } from "../pod";
 import { policies } from "../policies";
 
 /** Pulumi's unknown-at-preview sentinel, as the mock runtime puts it in inputs. */
@@ -46,7 +46,7 @@ export function container(name: string, opts: { probes?: boolean } = {}): Obj {
     };
 }
 
-export function compliantPodSpec(): Obj {
+function compliantPodSpec(): Obj {
     return {
         automountServiceAccountToken: false,
         serviceAccountName: "agent",
@@ -90,11 +90,10 @@ export function k8s(type: string, name: string, body: Obj, metadata: Obj = {}, e
 }
 
 /** The pod spec inside a workload (mutable: it is the resource's own object). */
-export function podSpec(r: PlannedResource): Obj {
-    const [, gv, kind] = r.type.split(":");
-    let spec: any = r.props;
-    for (const key of podSpecPaths[`${gv.split("/")[0]}/${kind}`]) spec = spec[key];
-    return spec;
+function podSpec(r: PlannedResource): Obj {
+    const pod = podOf(r.type, r.props as Obj);
+    if (!pod) throw new Error(`${r.type} carries no pod`);
+    return pod.spec;
 }
 
 /** Clones the resource and applies a change to its pod spec. */

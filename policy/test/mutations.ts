@@ -2,7 +2,7 @@
 // mutation test (and later the stacks' own test) asserts that the matching policy, and only it, fires.
 import { Obj } from "../common";
 import { PlannedResource, Violation } from "../harness";
-import { podOf, podSpecPaths } from "../pod";
+import { changed } from "./fixtures";
 import { parseImage } from "../rules/images";
 
 export interface MutationCase {
@@ -11,23 +11,10 @@ export interface MutationCase {
     mutate(resource: PlannedResource): PlannedResource;
 }
 
-/** The pod spec inside a clone of the resource, for any pod-carrying kind. */
-function cloneWithPod(r: PlannedResource): { copy: PlannedResource; spec: Obj } {
-    const copy = structuredClone(r);
-    const [, gv, kind] = copy.type.split(":");
-    let spec: any = copy.props;
-    for (const key of podSpecPaths[`${gv.split("/")[0]}/${kind}`]) spec = spec[key];
-    return { copy, spec };
-}
-
 /** A case that changes the pod spec in a clone. */
 const onPod = (control: string, expectedPolicy: string, change: (spec: Obj, props: Obj) => void): MutationCase => ({
     control, expectedPolicy,
-    mutate: r => {
-        const { copy, spec } = cloneWithPod(r);
-        change(spec, copy.props as Obj);
-        return copy;
-    },
+    mutate: r => changed(r, change),
 });
 
 /** A case that changes the first app container's securityContext. */
@@ -115,6 +102,3 @@ export function introducedPolicies(before: Violation[], after: Violation[]): str
     const had = new Set(before.map(v => `${v.policy}|${v.urn}|${v.message}`));
     return [...new Set(after.filter(v => !had.has(`${v.policy}|${v.urn}|${v.message}`)).map(v => v.policy))].sort();
 }
-
-/** True for a resource the breakers can work on. */
-export const isPodCarrying = (r: PlannedResource) => podOf(r.type, r.props as Obj) !== undefined;
