@@ -300,7 +300,7 @@ export class Cell extends pulumi.ComponentResource {
         const a = cfg.addons;
         const cell = cfg.cell.name;
         const { labels, protectState, k8sOpts } = this;
-        const vault = { externalSecretsOperator: operators.externalSecrets?.release, secretStore };
+        const vault = { externalSecretsOperator: operators.externalSecrets?.release, secretStore, refreshInterval: cfg.vault?.refreshInterval };
 
         const l = cfg.storage?.longhorn;
         const longhorn = l && new Longhorn(

@@ -211,6 +211,16 @@ describe.each(["dev", "prod"])("`npm run plan -- %s`", (stack) => {
     });
 });
 
+describe("vault.refreshInterval", () => {
+    it("sets how often every ExternalSecret of the cell re-reads Vault, the add-ons' as much as the workloads'", async () => {
+        const { vault } = rawStackConfig("dev").values;
+        const d = await declare(stackConfig("dev", { set: { vault: { ...vault, refreshInterval: "5m" } } }));
+        const intervals = d.kind("ExternalSecret").map((e) => [e.props.metadata.name, e.props.spec.refreshInterval]);
+        expect(intervals.length).toBeGreaterThan(6);
+        expect(intervals.filter(([, interval]) => interval !== "5m")).toEqual([]);
+    });
+});
+
 describe("a workload that serves /metrics", () => {
     it("gets a ServiceMonitor, its workload waits for the Prometheus operator, and Prometheus is let in", async () => {
         const { workloads } = rawStackConfig("dev").values;

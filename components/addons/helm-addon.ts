@@ -28,6 +28,8 @@ export interface VaultReaderArgs {
     externalSecretsOperator?: pulumi.Resource;
     /** The cell's ClusterSecretStore. @default - none */
     secretStore?: pulumi.Resource;
+    /** How often the add-on's ExternalSecrets re-read Vault (`vault.refreshInterval`). @default "1m" */
+    refreshInterval?: string;
 }
 
 export interface HelmAddonArgs extends VaultReaderArgs {
@@ -118,7 +120,7 @@ export class HelmAddon extends pulumi.ComponentResource {
                 secret.name,
                 vaultExternalSecret(
                     childName(name, secret.name),
-                    { ...secret, namespace: args.namespace, labels, operator: args.externalSecretsOperator, secretStore: args.secretStore, after: [this.namespace] },
+                    { ...secret, namespace: args.namespace, labels, operator: args.externalSecretsOperator, secretStore: args.secretStore, refreshInterval: args.refreshInterval, after: [this.namespace] },
                     { parent: this },
                 ),
             ]),

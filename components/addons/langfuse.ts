@@ -72,6 +72,7 @@ export class Langfuse extends pulumi.ComponentResource {
                 vaultSecrets: [{ name: SECRET, vaultKey: args.vaultKey, properties: Object.fromEntries(LANGFUSE_SECRET_KEYS.map((k) => [k, k])) }],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
+                refreshInterval: args.refreshInterval,
                 dependsOn: args.storage,
             },
             { parent: this },

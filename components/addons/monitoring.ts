@@ -77,6 +77,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 vaultSecrets: [{ name: GRAFANA_ADMIN_SECRET, vaultKey: args.grafanaAdminVaultKey, properties: { "admin-user": "admin-user", "admin-password": "admin-password" } }],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
+                refreshInterval: args.refreshInterval,
                 dependsOn: args.storage,
             },
             { parent: this },

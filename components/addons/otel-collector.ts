@@ -100,6 +100,7 @@ export class OtelCollector extends pulumi.ComponentResource {
                 ],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
+                refreshInterval: args.refreshInterval,
             },
             { parent: this },
         );

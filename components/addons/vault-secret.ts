@@ -26,12 +26,14 @@ export interface VaultSecretArgs {
     secretStore?: pulumi.Resource;
     /** Anything else that must exist first, e.g. the namespace. @default [] */
     after?: pulumi.Resource[];
+    /** How often the operator re-reads Vault. @default "1m" */
+    refreshInterval?: string;
 }
 
 /**
  * An ExternalSecret that copies properties of one Vault entry into a Kubernetes Secret through the
- * cell's ClusterSecretStore, refreshed every minute so rotation in Vault reaches the cluster within a
- * minute, after the operator, the store and whatever else `after` names.
+ * cell's ClusterSecretStore, refreshed every minute by default so rotation in Vault reaches the cluster
+ * within a minute, after the operator, the store and whatever else `after` names.
  */
 export function vaultExternalSecret(logicalName: string, args: VaultSecretArgs, opts: Omit<pulumi.CustomResourceOptions, "dependsOn">): k8s.apiextensions.CustomResource {
     const template =
@@ -49,6 +51,7 @@ export function vaultExternalSecret(logicalName: string, args: VaultSecretArgs, 
             namespace: args.namespace,
             labels: args.labels,
             targetName: args.name,
+            refreshInterval: args.refreshInterval,
             data: Object.entries(args.properties).map(([secretKey, property]) => ({ secretKey, remoteRef: { key: args.vaultKey, property } })),
             template,
         },

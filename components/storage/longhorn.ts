@@ -86,6 +86,7 @@ export class Longhorn extends pulumi.ComponentResource {
                 ],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
+                refreshInterval: args.refreshInterval,
             },
             { parent: this },
         );

@@ -85,7 +85,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         // CloudNativePG's pods run restricted; the namespace holds the data, so it is protected with it.
         this.namespace = new CellNamespace(childName(name, "ns"), { name: ns, labels }, { parent: this, protect: args.protectState === true });
 
-        const secretOpts = { operator: args.externalSecretsOperator, secretStore: args.secretStore, after: [this.namespace] };
+        const secretOpts = { operator: args.externalSecretsOperator, secretStore: args.secretStore, refreshInterval: args.refreshInterval, after: [this.namespace] };
         const appSecret = vaultExternalSecret(
             childName(name, "app"),
             { name: this.appSecretName, namespace: ns, labels, vaultKey: args.database.vaultKey, properties: { username: "username", password: "password" }, type: "kubernetes.io/basic-auth", ...secretOpts },
