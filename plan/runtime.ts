@@ -38,15 +38,21 @@ interface RegisterRequest {
  */
 export async function runProgram(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
     const resources = new Map<string, PlannedResource>();
-    // The SDK captures a stack trace for every promise and resource it creates (for leak reports and
-    // source positions the mock engine never shows); with source maps on, that is most of a plan's
-    // time. Off unless AGENT_ESTATE_STACK_TRACES=1 (three times slower): errors keep their messages, not their frames.
+    // The SDK captures a stack trace for every promise it creates (for leak reports) and a full one for
+    // every resource (its source position, which only the engine's display uses, and which raises the
+    // trace limit to infinity itself); with source maps on, that was most of a plan's time. Both are off
+    // unless AGENT_ESTATE_STACK_TRACES=1 (about three times slower): errors keep their messages, not their frames.
+    if (process.env.AGENT_ESTATE_STACK_TRACES === "1") return register(rc, program, resources);
     const stackTraceLimit = Error.stackTraceLimit;
-    if (process.env.AGENT_ESTATE_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
+    const sdk = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const callsites = sdk.callsites;
+    Error.stackTraceLimit = 0;
+    sdk.callsites = () => [];
     try {
         return await register(rc, program, resources);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
+        sdk.callsites = callsites;
     }
 }
 
