@@ -1,11 +1,18 @@
 /**
  * One measurement, in its own process so peak memory is its own:
- * `tsx bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP) or `tsx bench/measure.ts floor <workloads> DUMP`.
- * Prints one JSON line: {mode, workloads, resources, ms, maxRssMiB}.
+ * `tsx bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP), `tsx bench/measure.ts floor <workloads> DUMP`
+ * or `tsx bench/measure.ts bare <workloads> DUMP` (the floors: see {@link floor}); with `--warm DUMP10` after them, the
+ * timed plan follows an untimed one of 10 workloads in the same process (a floor reads DUMP10, the 10-workload cell's dump).
+ * Prints one JSON line: {mode, workloads, warm, resources, ms, maxRssMiB}.
  */
 import * as fs from "node:fs";
+import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiservice from "@pulumi/pulumiservice";
+import * as tailscale from "@pulumi/tailscale";
+import * as vault from "@pulumi/vault";
+import * as f5bigip from "../components/edge/f5bigip";
 import { plan, PROJECT_DIR } from "../plan/plan";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
@@ -41,46 +48,104 @@ function cloneKeyed(value: unknown, names: string[], depth: number): unknown {
     return out;
 }
 
-/** Any resource type, registered as declared: the SDK's CustomResource is abstract only in its typings. */
+/** What the cell declared, as a floor reads it back. */
+interface Declared {
+    type: string;
+    name: string;
+    custom: boolean;
+    props: Record<string, unknown>;
+}
+
+/** A resource registered with no class of its own: what the floor uses for the cell's components (it has none). */
 class BareResource extends pulumi.CustomResource {
     constructor(type: string, name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) {
         super(type, name, props, opts);
     }
 }
 
+type ResourceClass = new (name: string, props: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+/** The provider packages the cell declares resources of, by the package part of their type tokens. */
+const PACKAGES: Record<string, Record<string, unknown>> = { kubernetes: k8s, vault, tailscale, github, pulumiservice, f5bigip };
+
+/**
+ * The provider SDK's own class of a type token, as a program declaring the resource directly would use:
+ * `vault:kubernetes/authBackendRole:AuthBackendRole` is `vault.kubernetes.AuthBackendRole`, `kubernetes:apps/v1:Deployment`
+ * is `k8s.apps.v1.Deployment`, a Kubernetes kind without a class (a custom resource) is `k8s.apiextensions.CustomResource`.
+ */
+function classOf(type: string): ResourceClass | undefined {
+    const [pkg, modulePath, name] = type.split(":");
+    const root = PACKAGES[pkg];
+    if (!root) return undefined;
+    let module: unknown = root;
+    if (pkg === "kubernetes") {
+        const [group, version] = modulePath.split("/");
+        module = (root[group === "core" ? "core" : group.split(".")[0]] as Record<string, unknown> | undefined)?.[version];
+    } else if (!modulePath.startsWith("index/")) {
+        module = root[modulePath.split("/")[0]];
+    }
+    const cls = (module as Record<string, unknown> | undefined)?.[name] as (ResourceClass & { __pulumiType?: string }) | undefined;
+    if (cls?.__pulumiType === type) return cls;
+    return pkg === "kubernetes" ? (k8s.apiextensions.CustomResource as unknown as ResourceClass) : undefined;
+}
+
 /**
  * The floor: the very resources the cell declared (same types, names and inputs, read from the cell
- * run's dump), registered bare under the stack with one provider: no components, no policies, no
- * schema validation. What remains between the two is the cost of this program's own machinery.
+ * run's dump), each declared directly through its provider SDK's class with its package's provider,
+ * as a flat program would: no components (the cell's component entries are registered as bare
+ * resources, to keep the count), no parents, no dependencies, no policies, no schema validation.
+ * With `bare`, every resource is a bare CustomResource of its type token instead, skipping the
+ * provider classes' own cost (output properties for every field of the type): the SDK alone.
+ * What remains between the cell and the floor is the cost of this program's own machinery.
  */
-async function floor(dump: string): Promise<number> {
-    const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Array<{ type: string; name: string; props: Record<string, unknown> }>;
+async function floor(dump: string, bare: boolean): Promise<number> {
+    const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Declared[];
     const rc = readStackFiles(PROJECT_DIR, "dev");
     const run = await runProgram(rc, async () => {
-        const provider = new k8s.Provider("floor", { context: "floor" });
-        // The stack resource and this provider stand in for the cell's own stack and one of its providers.
-        for (const r of declared.slice(2)) new BareResource(r.type, r.name, r.props, { provider });
+        const providers = new Map<string, pulumi.ProviderResource>();
+        for (const r of declared.filter((d) => d.type.startsWith("pulumi:providers:"))) {
+            const pkg = r.type.slice("pulumi:providers:".length);
+            const Provider = PACKAGES[pkg]?.Provider as (new (name: string, props: Record<string, unknown>) => pulumi.ProviderResource) | undefined;
+            if (!Provider) throw new Error(`no provider class for ${r.type}`);
+            providers.set(pkg, new Provider(r.name, r.props));
+        }
+        const fallback = providers.values().next().value;
+        for (const r of declared) {
+            if (r.type === "pulumi:pulumi:Stack" || r.type.startsWith("pulumi:providers:")) continue;
+            const provider = providers.get(r.type.split(":")[0]) ?? fallback;
+            const cls = bare || !r.custom ? undefined : classOf(r.type);
+            if (cls) new cls(r.name, r.props, { provider });
+            else new BareResource(r.type, r.name, r.props, { provider });
+        }
         return {};
     });
     return run.resources.length;
 }
 
-async function main() {
-    const [mode, nText, dump] = process.argv.slice(2);
-    const n = Number(nText);
-    const started = process.hrtime.bigint();
-    let resources: number;
+/** One plan of the mode: the cell's (resources and what it declared), or a floor's over a cell's dump. */
+async function once(mode: string, n: number, dump: string | undefined): Promise<{ resources: number; declared?: Declared[] }> {
     if (mode === "cell") {
         const result = await plan({ stack: "dev", runtimeConfig: syntheticCell(n) });
         if (result.exitCode === 2) throw new Error(result.configError);
-        resources = result.resources.length;
-        if (dump) fs.writeFileSync(dump, JSON.stringify(result.resources.map((r) => ({ type: r.type, name: r.name, props: r.props }))));
-    } else {
-        resources = await floor(dump);
+        return { resources: result.resources.length, declared: result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.props })) };
     }
+    if (mode !== "floor" && mode !== "bare") throw new Error(`unknown mode ${mode}: cell, floor or bare`);
+    if (!dump) throw new Error(`${mode} needs the dump of a cell run`);
+    return { resources: await floor(dump, mode === "bare") };
+}
+
+async function main() {
+    const [mode, nText, dump, ...rest] = process.argv.slice(2);
+    const n = Number(nText);
+    // --warm DUMP: first plan a 10-workload cell of the same mode (a floor reads its dump) in this process, untimed.
+    const warm = rest[0] === "--warm";
+    if (warm) await once(mode, 10, rest[1]);
+    const started = process.hrtime.bigint();
+    const run = await once(mode, n, dump);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`${JSON.stringify({ mode, workloads: n, resources, ms, maxRssMiB })}\n`);
+    if (run.declared && dump) fs.writeFileSync(dump, JSON.stringify(run.declared));
+    process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: run.resources, ms, maxRssMiB })}\n`);
 }
 
 if (require.main === module) {

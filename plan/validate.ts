@@ -71,7 +71,8 @@ export function validateKubernetesObjects(resources: readonly PlannedResource[])
             continue;
         }
         try {
-            new Model(structuredClone(r.props)).validate();
+            // The model copies the object (dropping undefined values) before validating: the resource is never touched.
+            new Model(r.props).validate();
         } catch (e) {
             const details = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
             if (!Array.isArray(details)) {

@@ -1,16 +1,44 @@
 // Helpers every rule shares: reading config with its schema defaults, naming Kubernetes types,
 // and letting an unknown value stop only the decision that needs it.
-import * as crossguard from "@pulumi/policy";
 import { PolicyConfigSchema } from "@pulumi/policy";
 
 /**
  * CrossGuard's "value unknown at preview" error and the props proxy that throws it. Both are
  * exported at runtime by @pulumi/policy 1.21 but marked internal in its typings, so they are
- * typed once here; the analyzer and the harness share these very objects.
+ * typed once here; the analyzer (its server requires this same module) and the harness share these
+ * very objects. Read from the module itself: the package's index would load the analyzer's gRPC
+ * server and the whole Pulumi SDK, which the offline checks (a worker of the plan) do not need.
  */
-export const UnknownValueError = (crossguard as any).UnknownValueError as new (sentinel: string, path: string[]) => Error;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crossguard = require("@pulumi/policy/proxy") as Obj;
+export const UnknownValueError = crossguard.UnknownValueError as new (sentinel: string, path: string[]) => Error;
 export type UnknownValueError = Error;
-export const unknownCheckingProxy = (crossguard as any).unknownCheckingProxy as <T extends object>(value: T) => T;
+const unknownCheckingProxy = crossguard.unknownCheckingProxy as <T extends object>(value: T) => T;
+
+/** The sentinels CrossGuard treats as "unknown at preview" (strings, one per type). */
+const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
+    ["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"].map(k => crossguard[k]),
+);
+
+/** Whether a value holds, anywhere, a value unknown at preview. */
+export function hasUnknown(value: unknown): boolean {
+    if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
+    if (value === null || typeof value !== "object") return false;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) {
+        if (hasUnknown(v)) return true;
+    }
+    return false;
+}
+
+/**
+ * The props as CrossGuard hands them to a policy: behind its unknown-checking proxy when some value is
+ * unknown, so reading it throws UnknownValueError. With no unknown value the proxy can never throw,
+ * and the props are handed over as they are (every read through the proxy allocates, and a plan reads
+ * every resource once per policy).
+ */
+export function policyProps<T extends object>(props: T, unknowns: boolean): T {
+    return unknowns ? unknownCheckingProxy(props) : props;
+}
 
 /** A Kubernetes object or any other resource input, as CrossGuard hands it over (plain JSON). */
 export type Obj = Record<string, any>;

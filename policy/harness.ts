@@ -3,10 +3,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
-    EnforcementLevel, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationPolicy,
+    EnforcementLevel, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ResourceValidation, ResourceValidationArgs,
+    ResourceValidationPolicy, StackValidationPolicy,
 } from "@pulumi/policy";
-import { Obj, UnknownValueError, unknownCheckingProxy } from "./common";
+import { hasUnknown, Obj, policyProps, UnknownValueError } from "./common";
 import { policies as packPolicies } from "./policies";
 
 export interface PlannedResource {
@@ -79,102 +79,171 @@ function optionsOf(r: PlannedResource): PolicyResourceOptions & { retainOnDelete
     };
 }
 
-function resourceArgs(r: PlannedResource, props: Obj, config: Obj): ResourceValidationArgs {
-    return {
-        type: r.type, props, urn: r.urn, name: r.name, opts: optionsOf(r), stackTags,
-        isType: cls => typeMatches(r.type, cls),
-        asType: (cls => (typeMatches(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => config as T,
-        notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
-        ...(r.provider !== undefined && { provider: { type: "pulumi:providers:unknown", props: {}, urn: r.provider, name: r.provider.split("::").pop() ?? "" } }),
-    };
+/**
+ * The arguments of one resource validation, as the analyzer builds them. Methods live on the prototype:
+ * a plan hands every resource to every policy, and per-call closures were a measurable share of its time.
+ */
+class ResourceArgs implements ResourceValidationArgs {
+    readonly type: string;
+    readonly urn: string;
+    readonly name: string;
+    readonly stackTags = stackTags;
+    constructor(r: PlannedResource, readonly props: Obj, private readonly config: Obj, readonly opts: PolicyResourceOptions, readonly provider: PolicyProviderResource | undefined) {
+        this.type = r.type;
+        this.urn = r.urn;
+        this.name = r.name;
+    }
+    isType(cls: unknown): boolean {
+        return typeMatches(this.type, cls);
+    }
+    asType(cls: unknown): any {
+        return typeMatches(this.type, cls) ? this.props : undefined;
+    }
+    getConfig<T extends object>(): T {
+        return this.config as T;
+    }
+    notApplicable(reason?: string): never {
+        throw new NotApplicable(reason);
+    }
 }
 
-/** Runs one validation the way the analyzer does: unknowns become an advisory, not-applicable is silent. */
-function run(policyName: string, urn: string | undefined, out: Violation[], body: () => void): void {
-    try {
-        body();
-    } catch (e) {
-        if (e instanceof UnknownValueError) {
-            out.push({ policy: policyName, enforcementLevel: "advisory", urn, message: `can't run policy '${policyName}' during preview: ${e.message}` });
-        } else if (!(e instanceof NotApplicable)) {
-            throw e;
-        }
+/** The provider as the analyzer describes it to a resource policy. */
+function providerOf(r: PlannedResource): PolicyProviderResource | undefined {
+    return r.provider === undefined ? undefined : { type: "pulumi:providers:unknown", props: {}, urn: r.provider, name: r.provider.split("::").pop() ?? "" };
+}
+
+/** What a validation that threw reports, the way the analyzer does: unknowns become an advisory, not-applicable is silent. */
+function reportThrown(e: unknown, policyName: string, urn: string | undefined, out: Violation[]): void {
+    if (e instanceof UnknownValueError) {
+        out.push({ policy: policyName, enforcementLevel: "advisory", urn, message: `can't run policy '${policyName}' during preview: ${e.message}` });
+    } else if (!(e instanceof NotApplicable)) {
+        throw e;
     }
 }
 
 /** Evaluates every policy of the pack over the planned resources; deterministic order. */
-export function evaluatePolicies(resources: PlannedResource[], opts: PolicyRunOptions): Violation[] {
+export function evaluatePolicies(resources: readonly PlannedResource[], opts: PolicyRunOptions): Violation[] {
     return evaluateWith(packPolicies, resources, opts);
 }
 
 /** The same evaluation over any list of policies (tests use it to exercise one policy in isolation). */
-export function evaluateWith(policies: (ResourceValidationPolicy | StackValidationPolicy)[], resources: PlannedResource[], opts: PolicyRunOptions): Violation[] {
-    const config = loadPackConfig(opts.environment, opts.config ?? {});
-    const levelOf = (name: string, own?: EnforcementLevel) => enforcementLevelOf(name, config, opts.environment, own);
-    const out: Violation[] = [];
+export function evaluateWith(policies: (ResourceValidationPolicy | StackValidationPolicy)[], resources: readonly PlannedResource[], opts: PolicyRunOptions): Violation[] {
+    const evaluation = new PolicyEvaluation(opts, policies);
+    for (const r of resources) evaluation.add(r);
+    return evaluation.finish();
+}
 
-    // Remediations run first, in pack order, each on the previous one's output (as the engine does).
-    const remediations = policies.flatMap(p =>
-        "remediateResource" in p && p.remediateResource && levelOf(p.name, p.enforcementLevel) === "remediate" ? [{ name: p.name, remediate: p.remediateResource }] : []);
-    const planned = resources.map(r => {
-        let props = structuredClone(r.props) as Obj;
-        for (const p of remediations) {
-            const proxied = unknownCheckingProxy(props);
+/** A resource with its props after remediation, and whether any of them is unknown at preview. */
+interface PlannedProps {
+    resource: PlannedResource;
+    props: Obj;
+    unknowns: boolean;
+}
+
+interface ConfiguredPolicy {
+    name: string;
+    level: "advisory" | "mandatory";
+    settings: Obj;
+}
+
+/**
+ * One evaluation of the pack: the config is resolved once, `add` applies the remediations to one
+ * resource and runs every resource policy on it, `finish` runs the stack policies over all resources
+ * added and returns every violation, sorted, whatever order the resources came in.
+ */
+class PolicyEvaluation {
+    private readonly remediations: Array<{ name: string; remediate: NonNullable<ResourceValidationPolicy["remediateResource"]>; settings: Obj }>;
+    private readonly resourcePolicies: Array<ConfiguredPolicy & { validations: ResourceValidation[] }> = [];
+    private readonly stackPolicies: Array<ConfiguredPolicy & { validate: StackValidationPolicy["validateStack"] }> = [];
+    private readonly planned: PlannedProps[] = [];
+    private readonly out: Violation[] = [];
+
+    constructor(opts: PolicyRunOptions, policies: (ResourceValidationPolicy | StackValidationPolicy)[] = packPolicies) {
+        const config = loadPackConfig(opts.environment, opts.config ?? {});
+        const levelOf = (name: string, own?: EnforcementLevel) => enforcementLevelOf(name, config, opts.environment, own);
+        // Remediations run first, in pack order, each on the previous one's output (as the engine does).
+        this.remediations = policies.flatMap(p =>
+            "remediateResource" in p && p.remediateResource && levelOf(p.name, p.enforcementLevel) === "remediate"
+                ? [{ name: p.name, remediate: p.remediateResource, settings: policyConfig(p.name, config) }] : []);
+        for (const p of policies) {
+            const configured = levelOf(p.name, p.enforcementLevel);
+            if (configured === "disabled") continue;
+            const policy = { name: p.name, level: configured === "remediate" ? "mandatory" as const : configured, settings: policyConfig(p.name, config) };
+            if ("validateResource" in p && p.validateResource) {
+                this.resourcePolicies.push({ ...policy, validations: Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource] });
+            }
+            if ("validateStack" in p) this.stackPolicies.push({ ...policy, validate: p.validateStack });
+        }
+    }
+
+    /** Remediates one resource and runs every resource policy on it. */
+    add(resource: PlannedResource): void {
+        // Remediations work on a copy: the plan's resources stay as the program declared them.
+        let props = (this.remediations.length > 0 ? structuredClone(resource.props) : resource.props) as Obj;
+        let unknowns = hasUnknown(props);
+        const opts = optionsOf(resource);
+        const provider = providerOf(resource);
+        for (const p of this.remediations) {
+            const proxied = policyProps(props, unknowns);
             try {
-                const result = p.remediate(resourceArgs(r, proxied, policyConfig(p.name, config)));
-                if (result && !(result instanceof Promise) && result !== proxied) props = result as Obj;
+                const result = p.remediate(new ResourceArgs(resource, proxied, p.settings, opts, provider));
+                if (result && !(result instanceof Promise) && result !== proxied) {
+                    props = result as Obj;
+                    unknowns = hasUnknown(props);
+                }
             } catch (e) {
                 // The engine skips a remediation it cannot run at preview; the validation still reports it.
                 if (!(e instanceof UnknownValueError) && !(e instanceof NotApplicable)) throw e;
             }
         }
-        return { resource: r, props };
-    });
-
-    let stack: PolicyResource[] | undefined;
-    for (const p of policies) {
-        const configured = levelOf(p.name, p.enforcementLevel);
-        if (configured === "disabled") continue;
-        const level = configured === "remediate" ? "mandatory" : configured;
-        const settings = policyConfig(p.name, config);
-        if ("validateResource" in p && p.validateResource) {
-            const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
-            for (const { resource, props } of planned) {
-                const report = (message: string) => out.push({ policy: p.name, enforcementLevel: level, urn: resource.urn, message });
-                for (const validate of validations) {
-                    run(p.name, resource.urn, out, () => {
-                        const result = validate(resourceArgs(resource, unknownCheckingProxy(props), settings), report);
-                        if (result instanceof Promise) throw new Error(`policy ${p.name} is async; the harness evaluates synchronously`);
-                    });
+        this.planned.push({ resource, props, unknowns });
+        const out = this.out;
+        const urn = resource.urn;
+        for (const p of this.resourcePolicies) {
+            const args = new ResourceArgs(resource, policyProps(props, unknowns), p.settings, opts, provider);
+            const report = (message: string) => out.push({ policy: p.name, enforcementLevel: p.level, urn, message });
+            for (const validate of p.validations) {
+                try {
+                    if (validate(args, report) instanceof Promise) throw new Error(`policy ${p.name} is async; the harness evaluates synchronously`);
+                } catch (e) {
+                    reportThrown(e, p.name, urn, out);
                 }
             }
         }
-        if ("validateStack" in p) {
-            // One stack view serves every stack policy (the analyzer rebuilds it per policy; no policy mutates it),
-            // so stack policies can also cache what they derive from it (see rules/availability.ts).
-            const stackView = (stack ??= stackResources(planned));
-            const report = (message: string, urn?: string) => out.push({ policy: p.name, enforcementLevel: level, urn, message });
-            run(p.name, undefined, out, () => {
-                const result = p.validateStack({
-                    resources: stackView, stackTags,
-                    getConfig: <T extends object>() => settings as T,
-                    notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
-                }, report);
-                if (result instanceof Promise) throw new Error(`policy ${p.name} is async; the harness evaluates synchronously`);
-            });
-        }
     }
-    return out.sort((a, b) => cmp(a.policy, b.policy) || cmp(a.urn ?? "", b.urn ?? "") || cmp(a.message, b.message));
+
+    /** Runs the stack policies over every resource added, and returns all violations in a deterministic order. */
+    finish(): Violation[] {
+        const out = this.out;
+        if (this.stackPolicies.length > 0) {
+            // One stack view serves every stack policy (the analyzer rebuilds it per policy; no policy
+            // mutates it), so stack policies can also cache what they derive from it (see rules/availability.ts).
+            const stack = stackResources(this.planned);
+            for (const p of this.stackPolicies) {
+                const report = (message: string, urn?: string) => out.push({ policy: p.name, enforcementLevel: p.level, urn, message });
+                try {
+                    const result = p.validate({
+                        resources: stack, stackTags,
+                        getConfig: <T extends object>() => p.settings as T,
+                        notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
+                    }, report);
+                    if (result instanceof Promise) throw new Error(`policy ${p.name} is async; the harness evaluates synchronously`);
+                } catch (e) {
+                    reportThrown(e, p.name, undefined, out);
+                }
+            }
+        }
+        return out.sort((a, b) => cmp(a.policy, b.policy) || cmp(a.urn ?? "", b.urn ?? "") || cmp(a.message, b.message));
+    }
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The stack view the analyzer builds: parents and dependencies resolved to resource objects. */
-function stackResources(planned: { resource: PlannedResource; props: Obj }[]): PolicyResource[] {
+function stackResources(planned: PlannedProps[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
-    const list = planned.map(({ resource: r, props }) => {
-        const proxied = unknownCheckingProxy(props);
+    const list = planned.map(({ resource: r, props, unknowns }) => {
+        const proxied = policyProps(props, unknowns);
         const pr: PolicyResource = {
             type: r.type, props: proxied, urn: r.urn, name: r.name, opts: optionsOf(r),
             dependencies: [], propertyDependencies: {},

@@ -144,8 +144,9 @@ describe("the harness", () => {
         expect(args.opts).toMatchObject({ protect: true, parent: ns.urn });
         expect(() => args.notApplicable("n/a")).toThrow();
         const stack = seen[2];
-        expect(stack.resources[1].parent.urn).toBe(ns.urn);
-        expect(stack.resources[1].dependencies.map((d: any) => d.urn)).toEqual([ns.urn]);
+        const seenW = stack.resources.find((r: any) => r.urn === w.urn);
+        expect(seenW.parent.urn).toBe(ns.urn);
+        expect(seenW.dependencies.map((d: any) => d.urn)).toEqual([ns.urn]);
     });
     it("serves policies with unique names, descriptions and remediation steps", () => {
         const names = policies.map(p => p.name);
