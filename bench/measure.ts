@@ -3,9 +3,12 @@
  * `tsx bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP), `tsx bench/measure.ts floor <workloads> DUMP`
  * or `tsx bench/measure.ts bare <workloads> DUMP` (the floors: see {@link floor}); with `--warm DUMP10` after them, the
  * timed plan follows an untimed one of 10 workloads in the same process (a floor reads DUMP10, the 10-workload cell's dump).
- * Prints one JSON line: {mode, workloads, warm, resources, ms, maxRssMiB}.
+ * Prints one JSON line: {mode, workloads, warm, resources, ms, maxRssMiB}; with BENCH_WINDOW=1 also the timed
+ * window's start and end (t0, t1, in µs of the monotonic clock CPU profiles use), to cut a `--cpu-prof` to the plan.
  */
 import * as fs from "node:fs";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -98,9 +101,7 @@ function classOf(type: string): ResourceClass | undefined {
  * provider classes' own cost (output properties for every field of the type): the SDK alone.
  * What remains between the cell and the floor is the cost of this program's own machinery.
  */
-async function floor(dump: string, bare: boolean): Promise<number> {
-    const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Declared[];
-    const rc = readStackFiles(PROJECT_DIR, "dev");
+async function floor(declared: Declared[], bare: boolean, rc: RuntimeConfig): Promise<number> {
     const run = await runProgram(rc, async () => {
         const providers = new Map<string, pulumi.ProviderResource>();
         for (const r of declared.filter((d) => d.type.startsWith("pulumi:providers:"))) {
@@ -122,16 +123,30 @@ async function floor(dump: string, bare: boolean): Promise<number> {
     return run.resources.length;
 }
 
-/** One plan of the mode: the cell's (resources and what it declared), or a floor's over a cell's dump. */
-async function once(mode: string, n: number, dump: string | undefined): Promise<{ resources: number; declared?: Declared[] }> {
+/**
+ * One plan of the mode, prepared untimed (the cell's synthetic config, a floor's dump read back) and
+ * returned as a function to time: the cell's plan, or a floor's registration of the cell's dump.
+ */
+function prepare(mode: string, n: number, dump: string | undefined): () => Promise<{ resources: number; declared?: Declared[] }> {
     if (mode === "cell") {
-        const result = await plan({ stack: "dev", runtimeConfig: syntheticCell(n) });
-        if (result.exitCode === 2) throw new Error(result.configError);
-        return { resources: result.resources.length, declared: result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.props })) };
+        const runtimeConfig = syntheticCell(n);
+        return async () => {
+            const result = await plan({ stack: "dev", runtimeConfig });
+            if (result.exitCode === 2) throw new Error(result.configError);
+            return { resources: result.resources.length, declared: result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.props })) };
+        };
     }
     if (mode !== "floor" && mode !== "bare") throw new Error(`unknown mode ${mode}: cell, floor or bare`);
     if (!dump) throw new Error(`${mode} needs the dump of a cell run`);
-    return { resources: await floor(dump, mode === "bare") };
+    const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Declared[];
+    const rc = readStackFiles(PROJECT_DIR, "dev");
+    return async () => ({ resources: await floor(declared, mode === "bare", rc) });
+}
+
+/** A full garbage collection, through V8's own `gc` (exposed for this call only). */
+function collectGarbage(): void {
+    v8.setFlagsFromString("--expose-gc");
+    (vm.runInNewContext("gc") as () => void)();
 }
 
 async function main() {
@@ -139,13 +154,17 @@ async function main() {
     const n = Number(nText);
     // --warm DUMP: first plan a 10-workload cell of the same mode (a floor reads its dump) in this process, untimed.
     const warm = rest[0] === "--warm";
-    if (warm) await once(mode, 10, rest[1]);
+    if (warm) await prepare(mode, 10, rest[1])();
+    const run = prepare(mode, n, dump);
+    // Neither the warm-up's garbage nor the preparation's is the timed plan's to collect.
+    collectGarbage();
     const started = process.hrtime.bigint();
-    const run = await once(mode, n, dump);
+    const result = await run();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-    if (run.declared && dump) fs.writeFileSync(dump, JSON.stringify(run.declared));
-    process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: run.resources, ms, maxRssMiB })}\n`);
+    if (result.declared && dump) fs.writeFileSync(dump, JSON.stringify(result.declared));
+    const window = process.env.BENCH_WINDOW === "1" ? { t0: Number(started / 1000n), t1: Number(process.hrtime.bigint() / 1000n) } : {};
+    process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: result.resources, ms, maxRssMiB, ...window })}\n`);
 }
 
 if (require.main === module) {

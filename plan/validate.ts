@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
 
 /** A Kubernetes object that does not match its official schema. */
@@ -6,7 +8,7 @@ export interface SchemaError {
     message: string;
 }
 
-/** Packages with Kubernetes models, core first; each lays its models out as `<group>/<version>/<Kind>`. */
+/** Packages with Kubernetes models, core first; each lays its models out as `<group>/<version>/<Kind>` (core: `<version>/<Kind>`). */
 const MODEL_PACKAGES = [
     "kubernetes-models",
     "@kubernetes-models/external-secrets",
@@ -28,19 +30,35 @@ export function kubernetesObjectOf(r: PlannedResource): { apiVersion: string; ki
     return typeof apiVersion === "string" && typeof kind === "string" ? { apiVersion, kind } : undefined;
 }
 
+let packagesByGroup: Map<string, string> | undefined;
+
+/** The package holding the models of an API group (`<version>` for the core group), read off the packages' own directories. */
+function packageOf(groupDir: string): string | undefined {
+    if (!packagesByGroup) {
+        packagesByGroup = new Map();
+        for (const pkg of MODEL_PACKAGES) {
+            const dir = path.dirname(require.resolve(`${pkg}/package.json`));
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                if (entry.isDirectory() && !entry.name.startsWith("_") && !packagesByGroup.has(entry.name)) packagesByGroup.set(entry.name, pkg);
+            }
+        }
+    }
+    return packagesByGroup.get(groupDir);
+}
+
 function findModel(apiVersion: string, kind: string): Model | null {
     const key = `${apiVersion}/${kind}`;
     if (!modelCache.has(key)) {
+        // Core kinds live under their bare version: kubernetes-models/v1/Namespace.
+        const pkg = packageOf(apiVersion.split("/")[0]);
         let found: Model | null = null;
-        for (const pkg of MODEL_PACKAGES) {
+        if (pkg) {
             try {
-                // Core kinds live under their bare version: kubernetes-models/v1/Namespace.
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
                 found = (require(`${pkg}/${key}`) as Record<string, Model>)[kind] ?? null;
             } catch {
                 found = null;
             }
-            if (found) break;
         }
         modelCache.set(key, found);
     }
