@@ -19,6 +19,7 @@ import * as f5bigip from "../components/edge/f5bigip";
 import { plan, PROJECT_DIR } from "../plan/plan";
 import { runProgram, RuntimeConfig } from "../plan/runtime";
 import { readStackFiles } from "../plan/stack-files";
+import { PlannedResource } from "../plan/types";
 
 // The knowledge service: tailscale sidecar, Vault path, peers; it holds no provider credential, which only the gateway may.
 const TEMPLATE = "kaze-knowledge";
@@ -52,7 +53,7 @@ function cloneKeyed(value: unknown, names: string[], depth: number): unknown {
 }
 
 /** What the cell declared, as a floor reads it back. */
-interface Declared {
+export interface Declared {
     type: string;
     name: string;
     custom: boolean;
@@ -76,7 +77,7 @@ const PACKAGES: Record<string, Record<string, unknown>> = { kubernetes: k8s, vau
  * `vault:kubernetes/authBackendRole:AuthBackendRole` is `vault.kubernetes.AuthBackendRole`, `kubernetes:apps/v1:Deployment`
  * is `k8s.apps.v1.Deployment`, a Kubernetes kind without a class (a custom resource) is `k8s.apiextensions.CustomResource`.
  */
-function classOf(type: string): ResourceClass | undefined {
+export function classOf(type: string): ResourceClass | undefined {
     const [pkg, modulePath, name] = type.split(":");
     const root = PACKAGES[pkg];
     if (!root) return undefined;
@@ -101,7 +102,7 @@ function classOf(type: string): ResourceClass | undefined {
  * provider classes' own cost (output properties for every field of the type): the SDK alone.
  * What remains between the cell and the floor is the cost of this program's own machinery.
  */
-async function floor(declared: Declared[], bare: boolean, rc: RuntimeConfig): Promise<number> {
+export async function floor(declared: Declared[], bare: boolean, rc: RuntimeConfig): Promise<PlannedResource[]> {
     const run = await runProgram(rc, async () => {
         const providers = new Map<string, pulumi.ProviderResource>();
         for (const r of declared.filter((d) => d.type.startsWith("pulumi:providers:"))) {
@@ -120,7 +121,7 @@ async function floor(declared: Declared[], bare: boolean, rc: RuntimeConfig): Pr
         }
         return {};
     });
-    return run.resources.length;
+    return run.resources;
 }
 
 /**
@@ -140,7 +141,7 @@ function prepare(mode: string, n: number, dump: string | undefined): () => Promi
     if (!dump) throw new Error(`${mode} needs the dump of a cell run`);
     const declared = JSON.parse(fs.readFileSync(dump, "utf8")) as Declared[];
     const rc = readStackFiles(PROJECT_DIR, "dev");
-    return async () => ({ resources: await floor(declared, mode === "bare", rc) });
+    return async () => ({ resources: (await floor(declared, mode === "bare", rc)).length });
 }
 
 /** A full garbage collection, through V8's own `gc` (exposed for this call only). */

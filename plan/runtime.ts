@@ -35,8 +35,23 @@ interface RegisterRequest {
  * every resource it registered, with inputs (secrets redacted) and options. The mock "engine" answers
  * each registration with the inputs as outputs (plus the few outputs a provider would compute, from
  * {@link mockOutputs}), as a preview that assumes creation would succeed.
+ *
+ * The mock runtime is one per process, so runs never overlap: a run started while another is under
+ * way waits for it to end.
  */
-export async function runProgram(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
+export function runProgram(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
+    const run = previousRun.then(() => runAlone(rc, program));
+    previousRun = run.then(
+        () => undefined,
+        () => undefined,
+    );
+    return run;
+}
+
+/** The last run started; the next one starts when it has settled. */
+let previousRun: Promise<void> = Promise.resolve();
+
+async function runAlone(rc: RuntimeConfig, program: () => unknown): Promise<ProgramRun> {
     const resources = new Map<string, PlannedResource>();
     // The SDK captures a stack trace for every promise it creates (for leak reports) and a full one for
     // every resource (its source position, which only the engine's display uses, and which raises the

@@ -128,6 +128,14 @@ describe("npm run plan -- <stack> --json", () => {
     });
 });
 
+describe("plans in one process", () => {
+    it("started together, run one after the other and each declares only its own stack", async () => {
+        const alone = [planJson(await plan({ stack: "dev" })), planJson(await plan({ stack: "prod" }))];
+        const together = (await Promise.all([plan({ stack: "dev" }), plan({ stack: "prod" })])).map((p) => planJson(p));
+        expect(together).toEqual(alone);
+    });
+});
+
 describe("secrets in the plan", () => {
     it("never appear in plaintext in the JSON, the manifests or the outputs", async () => {
         const rc = stackConfig("dev", { secrets: { canary: CANARY } });
