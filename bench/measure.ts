@@ -128,13 +128,13 @@ export async function floor(declared: Declared[], bare: boolean, rc: RuntimeConf
  * One plan of the mode, prepared untimed (the cell's synthetic config, a floor's dump read back) and
  * returned as a function to time: the cell's plan, or a floor's registration of the cell's dump.
  */
-function prepare(mode: string, n: number, dump: string | undefined): () => Promise<{ resources: number; declared?: Declared[] }> {
+function prepare(mode: string, n: number, dump: string | undefined): () => Promise<{ resources: number; declared?: () => Declared[] }> {
     if (mode === "cell") {
         const runtimeConfig = syntheticCell(n);
         return async () => {
             const result = await plan({ stack: "dev", runtimeConfig });
             if (result.exitCode === 2) throw new Error(result.configError);
-            return { resources: result.resources.length, declared: result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.props })) };
+            return { resources: result.resources.length, declared: () => result.resources.map((r) => ({ type: r.type, name: r.name, custom: r.custom, props: r.props })) };
         };
     }
     if (mode !== "floor" && mode !== "bare") throw new Error(`unknown mode ${mode}: cell, floor or bare`);
@@ -163,7 +163,7 @@ async function main() {
     const result = await run();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-    if (result.declared && dump) fs.writeFileSync(dump, JSON.stringify(result.declared));
+    if (result.declared && dump) fs.writeFileSync(dump, JSON.stringify(result.declared()));
     const window = process.env.BENCH_WINDOW === "1" ? { t0: Number(started / 1000n), t1: Number(process.hrtime.bigint() / 1000n) } : {};
     process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: result.resources, ms, maxRssMiB, ...window })}\n`);
 }

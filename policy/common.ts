@@ -6,8 +6,8 @@ import { PolicyConfigSchema } from "@pulumi/policy";
  * CrossGuard's "value unknown at preview" error and the props proxy that throws it. Both are
  * exported at runtime by @pulumi/policy 1.21 but marked internal in its typings, so they are
  * typed once here; the analyzer (its server requires this same module) and the harness share these
- * very objects. Read from the module itself: the package's index would load the analyzer's gRPC
- * server and the whole Pulumi SDK, which the offline checks (a worker of the plan) do not need.
+ * very objects. Read from the module itself: the package's index loads the analyzer's gRPC server
+ * and the whole Pulumi SDK (over a second), which the offline harness does not need.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const crossguard = require("@pulumi/policy/proxy") as Obj;

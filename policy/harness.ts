@@ -152,7 +152,7 @@ interface ConfiguredPolicy {
  * added and returns every violation, sorted, whatever order the resources came in.
  */
 class PolicyEvaluation {
-    private readonly remediations: Array<{ name: string; remediate: NonNullable<ResourceValidationPolicy["remediateResource"]>; settings: Obj }>;
+    private readonly remediations: Array<{ remediate: NonNullable<ResourceValidationPolicy["remediateResource"]>; settings: Obj }>;
     private readonly resourcePolicies: Array<ConfiguredPolicy & { validations: ResourceValidation[] }> = [];
     private readonly stackPolicies: Array<ConfiguredPolicy & { validate: StackValidationPolicy["validateStack"] }> = [];
     private readonly planned: PlannedProps[] = [];
@@ -164,7 +164,7 @@ class PolicyEvaluation {
         // Remediations run first, in pack order, each on the previous one's output (as the engine does).
         this.remediations = policies.flatMap(p =>
             "remediateResource" in p && p.remediateResource && levelOf(p.name, p.enforcementLevel) === "remediate"
-                ? [{ name: p.name, remediate: p.remediateResource, settings: policyConfig(p.name, config) }] : []);
+                ? [{ remediate: p.remediateResource, settings: policyConfig(p.name, config) }] : []);
         for (const p of policies) {
             const configured = levelOf(p.name, p.enforcementLevel);
             if (configured === "disabled") continue;
