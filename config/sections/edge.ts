@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, port } from "./primitives";
+import { dnsLabel, nodePort, port } from "./primitives";
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
@@ -9,13 +9,6 @@ export const ipv4 = z.string().regex(IPV4, { error: 'must be an IPv4 address, e.
 
 /** A host name or IPv4 address. */
 const host = z.string().regex(HOSTNAME, { error: 'must be a host name or IPv4 address, e.g. "172.16.10.10" or "bigip.example.com"' });
-
-/** A Service NodePort in the Kubernetes default range. */
-export const nodePort = z
-    .number()
-    .int()
-    .min(30000, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" })
-    .max(32767, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" });
 
 /** F5 object names: a partition, and the names the program derives under it. */
 const partition = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must be a BIG-IP partition name, e.g. "Common"' });

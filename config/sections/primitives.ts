@@ -38,6 +38,13 @@ export const quantity = z
 /** A TCP port. */
 export const port = z.number().int().min(1, { error: "must be a port from 1 to 65535" }).max(65535, { error: "must be a port from 1 to 65535" });
 
+/** A Service NodePort in the Kubernetes default range: a workload's fixed one, or the one behind a VIP listener. */
+export const nodePort = z
+    .number()
+    .int()
+    .min(30000, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" })
+    .max(32767, { error: "must be a NodePort from 30000 to 32767 (the Kubernetes service-node-port-range)" });
+
 /** A Helm chart pin: exact version, no range. */
 export const chartVersion = z
     .string()

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, port, quantity, ipv4Cidr } from "./primitives";
+import { dnsLabel, ipv4Cidr, nodePort, port, quantity } from "./primitives";
 
 const resourceAmounts = z.strictObject({
     cpu: quantity.describe('CPU as a Kubernetes quantity, e.g. "250m" or "1".'),
@@ -182,11 +182,7 @@ export const workloadSpec = z
             .default({ liveness: "/health", readiness: "/ready" })
             .describe('Liveness/startup and readiness paths on the service port. Default: { liveness: "/health", readiness: "/ready" }.'),
         terminationGracePeriodSeconds: z.number().int().min(0).max(3600).default(30).describe("Seconds the pod gets to drain after SIGTERM. Default: 30."),
-        nodePort: z
-            .number()
-            .int()
-            .min(30000, { error: "must be a NodePort from 30000 to 32767" })
-            .max(32767, { error: "must be a NodePort from 30000 to 32767" })
+        nodePort: nodePort
             .optional()
             .describe("Fixed NodePort, only when an F5 VIP fronts the Service. Default: a ClusterIP Service."),
         metrics: z
