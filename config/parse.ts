@@ -44,7 +44,7 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
     problems.push(...missingSecrets(secretSpecs, raw.values));
 
     const parsed = cellConfigSchema.safeParse(settings);
-    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "this program reads (see the README's config reference)")));
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "this program reads (see docs/config-reference.md)")));
     else problems.push(...unsetSeedSources(parsed.data.vault, new Set(Object.keys(secrets))));
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));
     return { ...parsed.data, stack: raw.stack, secrets };

@@ -1,13 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { withConfigReference } from "../plan/config-reference";
+import { CONFIG_REFERENCE_FILE, configReferenceDocument } from "../plan/config-reference";
 
-const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+const root = path.join(__dirname, "..");
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
 describe("the README", () => {
-    it("has a configuration reference in step with the schema (run `npm run docs:config` after a schema change)", () => {
-        expect(readme).toBe(withConfigReference(readme));
+    it("is a guide under 20 KB, the generated reference kept out of it", () => {
+        expect(Buffer.byteLength(readme, "utf8")).toBeLessThan(20 * 1024);
+        expect(readme).not.toContain("| `agent-estate:cell.name` |");
+        expect(readme).toContain("](docs/config-reference.md)");
     });
 
     it("gives the fresh-machine path, the test command and the real Pulumi path", () => {
@@ -17,6 +20,20 @@ describe("the README", () => {
     });
 
     it("names the test command that CI runs", () => {
-        expect(fs.readFileSync(path.join(__dirname, "..", ".ci", "run"), "utf8")).toMatch(/^npm test( --.*)?$/m);
+        expect(fs.readFileSync(path.join(root, ".ci", "run"), "utf8")).toMatch(/^npm test( --.*)?$/m);
+    });
+});
+
+describe("docs/config-reference.md", () => {
+    const reference = fs.readFileSync(path.join(root, CONFIG_REFERENCE_FILE), "utf8");
+
+    it("is in step with the schema (run `npm run docs:config` after a schema change)", () => {
+        expect(reference).toBe(configReferenceDocument());
+    });
+
+    it("covers the cell keys, the delivery keys and the secrets of both", () => {
+        for (const key of ["`agent-estate:cell.name`", "`agent-estate:delivery.stacks.<name>.environment`", "`agent-estate:vaultToken`", "`agent-estate:pulumiAccessToken`"]) {
+            expect(reference).toContain(`| ${key} |`);
+        }
     });
 });
