@@ -1,21 +1,24 @@
 /**
  * `npm run plan -- <stack> [--json] [--out DIR]`: what a stack would declare, proven offline.
+ * `npm run plan -- <stack> --config`: the stack's effective configuration (family base + overrides), validated.
  * Exit codes: 0 clean, 1 a mandatory policy violation or a schema error, 2 a configuration error.
  */
 import * as path from "node:path";
-import { plan } from "./plan";
+import { effectiveConfig, plan } from "./plan";
 import { planJson, planText, writeManifests } from "./render";
 
-const USAGE = "usage: npm run plan -- <stack> [--json] [--out DIR]";
+const USAGE = "usage: npm run plan -- <stack> [--json] [--out DIR] | npm run plan -- <stack> --config";
 
 async function main(argv: string[]): Promise<number> {
     let stack: string | undefined;
     let json = false;
     let out: string | undefined;
+    let config = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") json = true;
         else if (arg === "--out") out = argv[++i];
+        else if (arg === "--config") config = true;
         else if (arg === "-h" || arg === "--help") {
             process.stdout.write(`${USAGE}\n`);
             return 0;
@@ -28,6 +31,13 @@ async function main(argv: string[]): Promise<number> {
     if (!stack || (out !== undefined && out === "")) {
         process.stderr.write(`${USAGE}\n`);
         return 2;
+    }
+
+    if (config) {
+        const effective = effectiveConfig({ stack });
+        if (effective.configError !== undefined) process.stderr.write(`${effective.configError}\n`);
+        else process.stdout.write(effective.text ?? "");
+        return effective.exitCode;
     }
 
     const result = await plan({ stack });

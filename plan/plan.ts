@@ -1,5 +1,11 @@
 import * as path from "node:path";
+import { stringify } from "yaml";
+import { isDeliveryStack, parseDeliveryConfig } from "../config/delivery";
 import { ConfigError } from "../config/errors";
+import { resolveFamily } from "../config/family";
+import { rawStackConfig } from "../config/load";
+import { parseCellConfig, RawStackConfig } from "../config/parse";
+import { CONFIG_NAMESPACE } from "../config/problems";
 import projectProgram from "../index";
 import { evaluatePolicies, Violation } from "../policy/harness";
 import { runProgram, RuntimeConfig } from "./runtime";
@@ -63,10 +69,48 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
 /** The environment class of the stack, for the policies' enforcement levels: the cell's, else the stack's name. */
 function environmentOf(rc: RuntimeConfig): string {
     try {
-        const cell = JSON.parse(rc.config[`${rc.project}:cell`] ?? "{}") as { environment?: unknown };
-        if (typeof cell.environment === "string") return cell.environment;
+        // The cell section may come from the stack's family base.
+        const cell = effectiveStackConfig(rc).values.cell as { environment?: unknown } | undefined;
+        if (typeof cell?.environment === "string") return cell.environment;
     } catch {
-        /* an invalid cell section is reported by the program's own validation */
+        /* an invalid cell section or family is reported by the program's own validation */
     }
     return rc.stack;
+}
+
+/** The stack's configuration as the program reads it: its `agent-estate:*` keys merged over its family's base. */
+export function effectiveStackConfig(rc: RuntimeConfig): RawStackConfig {
+    const secret = new Set(rc.secretKeys);
+    return resolveFamily(rawStackConfig(rc.stack, rc.config, (k) => secret.has(k)));
+}
+
+export interface EffectiveConfigResult {
+    stack: string;
+    /** 0 valid, 2 a configuration error. */
+    exitCode: 0 | 2;
+    /** The effective configuration in the stack-file format (`config:`), secrets as their `secure:` ciphertext. */
+    text?: string;
+    configError?: string;
+}
+
+/**
+ * `npm run plan -- <stack> --config`: the stack's effective configuration (its family's base with its
+ * overrides merged in), checked by the same schema and errors as a plan, without running the program.
+ */
+export function effectiveConfig(opts: { stack: string; dir?: string }): EffectiveConfigResult {
+    try {
+        const rc = readStackFiles(opts.dir ?? PROJECT_DIR, opts.stack);
+        const raw = effectiveStackConfig(rc);
+        if (isDeliveryStack(raw)) parseDeliveryConfig(raw);
+        else parseCellConfig(raw);
+        const config = Object.fromEntries(
+            Object.keys(raw.values)
+                .sort()
+                .map((k) => [`${CONFIG_NAMESPACE}:${k}`, raw.secretKeys.has(k) ? { secure: raw.values[k] } : raw.values[k]]),
+        );
+        return { stack: opts.stack, exitCode: 0, text: stringify({ config }, { lineWidth: 0 }) };
+    } catch (e) {
+        if (e instanceof StackFileError || ConfigError.isInstance(e)) return { stack: opts.stack, exitCode: 2, configError: e.message };
+        throw e;
+    }
 }
