@@ -77,11 +77,36 @@ export class Declared {
     }
 }
 
-/** Runs the program for a stack under the mock runtime. */
-export async function declare(stackOrConfig: string | RuntimeConfig): Promise<Declared> {
-    const rc = typeof stackOrConfig === "string" ? stackConfig(stackOrConfig) : stackOrConfig;
-    const run = await runProgram(rc, program);
-    return new Declared(run.resources, run.outputs);
+/**
+ * Runs the program for a stack under the mock runtime. A committed stack (named by a string) is run
+ * once per test process and its result shared, frozen, by every test that asks: tests only read it.
+ * A configuration (a stack changed for a test) runs afresh each time.
+ */
+export function declare(stackOrConfig: string | RuntimeConfig): Promise<Declared> {
+    if (typeof stackOrConfig !== "string") return run(stackOrConfig);
+    let shared = committedStacks.get(stackOrConfig);
+    if (!shared) {
+        shared = run(stackConfig(stackOrConfig)).then((d) => deepFreeze(d));
+        committedStacks.set(stackOrConfig, shared);
+    }
+    return shared;
+}
+
+async function run(rc: RuntimeConfig): Promise<Declared> {
+    const result = await runProgram(rc, program);
+    return new Declared(result.resources, result.outputs);
+}
+
+/** One run per committed stack per test process (the config is isolated per file only when vitest's `isolate` is on). */
+const committedStacks = new Map<string, Promise<Declared>>();
+
+/** Freezes a value and everything it holds: a test that writes to a shared plan fails instead of corrupting the next test's. */
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
 }
 
 /** A stack's committed configuration as the program reads it (keys without namespace, structured values parsed), ready to be broken. */

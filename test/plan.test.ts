@@ -10,10 +10,11 @@ import { plan } from "../plan/plan";
 import { planJson, writeManifests } from "../plan/render";
 import { ROOT, stackConfig } from "./harness";
 
-const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+/** The command `npm run plan --` runs: the CLI, compiled once (bin/compiled.js). */
+const PLAN = [path.join(ROOT, "bin", "compiled.js"), "plan/cli.ts"];
 /** Each CLI run is a fresh process that loads the SDK and the providers: slow on a loaded 2-core machine. */
 const CLI_TIMEOUT = 180_000;
-const cli = (...args: string[]) => spawnSync(tsx, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+const cli = (...args: string[]) => spawnSync(process.execPath, [...PLAN, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
 
 const CANARY = "CANARY-3e1f7a-plaintext-must-never-show";
 
@@ -102,11 +103,11 @@ describe("npm run plan exit codes", () => {
 describe("npm run plan -- <stack> --json", () => {
     let first: string;
     beforeAll(() => {
-        first = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+        first = execFileSync(process.execPath, [...PLAN, "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
     }, CLI_TIMEOUT);
 
     it("prints byte-identical output on two runs", () => {
-        const second = execFileSync(tsx, [path.join(ROOT, "plan", "cli.ts"), "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+        const second = execFileSync(process.execPath, [...PLAN, "dev", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
         expect(second).toBe(first);
     }, CLI_TIMEOUT);
 

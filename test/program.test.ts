@@ -2,14 +2,26 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { declare, ROOT } from "./harness";
+import { runProgram } from "../plan/runtime";
+import { declare, ROOT, stackConfig } from "./harness";
 
 describe("Pulumi.yaml", () => {
     const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
 
-    it("is a TypeScript nodejs project", () => {
+    it("is a nodejs project whose entry is index.ts compiled, not type-checked on every preview", () => {
         expect(project.name).toBe("agent-estate");
-        expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: true } });
+        expect(project.runtime).toEqual({ name: "nodejs", options: { typescript: false } });
+        expect(project.main).toBe("bin/pulumi-main.js");
+    });
+
+    it("runs, through that entry, exactly the program index.ts declares", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumiMain = require(path.join(ROOT, project.main)) as () => Promise<Record<string, unknown>>;
+        const viaEntry = await runProgram(stackConfig("dev"), pulumiMain);
+        const direct = await declare("dev");
+        expect(viaEntry.resources.length).toBeGreaterThan(50);
+        expect(JSON.stringify(viaEntry.resources)).toBe(JSON.stringify(direct.resources));
+        expect(viaEntry.outputs).toEqual(direct.outputs);
     });
 
     it("disables every default provider, so nothing reaches an ambient kube context or credentials", () => {

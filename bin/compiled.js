@@ -1,0 +1,162 @@
+"use strict";
+/**
+ * Runs a TypeScript entry point of this repository compiled once, not transpiled on every run:
+ *
+ *     node bin/compiled.js plan/cli.ts dev --json
+ *
+ * The entry and the repository's sources it imports are bundled by esbuild into one CommonJS file
+ * under node_modules/.cache/agent-estate/ (packages stay external: they load from node_modules as
+ * before). The bundle is named by the hash of exactly what was compiled: each source's content, the
+ * listing of each source's folder (a new file there can change what an import resolves to),
+ * tsconfig.json, the esbuild version and this file. Every run re-reads and re-hashes those (a few
+ * milliseconds) and uses the bundle only if all of it is unchanged; otherwise it compiles again
+ * (well under a second). A stale bundle is never run.
+ *
+ * `__dirname` and `__filename` in a source keep meaning that source's own folder and file in the
+ * repository (not the bundle's), so data files are found where they are.
+ *
+ * Bundling does not type-check: that is `npm run typecheck`'s job.
+ * Errors show the bundle's positions; NODE_OPTIONS=--enable-source-maps maps them back to the sources.
+ */
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+/** Where bundles are kept (AGENT_ESTATE_BUILD_CACHE moves it, for tests). */
+const CACHE = path.resolve(process.env.AGENT_ESTATE_BUILD_CACHE || path.join(ROOT, "node_modules", ".cache", "agent-estate"));
+/** Bump when the way bundles are built changes. */
+const FORMAT = "1";
+
+const sha = (data) => crypto.createHash("sha256").update(data).digest("hex");
+const slugOf = (entry) => entry.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]+/g, "-");
+const manifestOf = (entry) => path.join(CACHE, `${slugOf(entry)}.json`);
+
+/** The key of a set of sources (repository-relative path to content hash), with everything else a bundle depends on. */
+function keyOf(sources) {
+    const esbuild = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "esbuild", "package.json"), "utf8")).version;
+    const files = Object.keys(sources).sort();
+    const dirs = [...new Set(files.map((f) => path.dirname(f)))].sort();
+    return sha(
+        [
+            FORMAT,
+            path.relative(CACHE, ROOT),
+            esbuild,
+            sha(fs.readFileSync(__filename)),
+            sha(fs.readFileSync(path.join(ROOT, "tsconfig.json"))),
+            ...files.map((f) => `${f} ${sources[f]}`),
+            ...dirs.map((d) => `${d}/: ${fs.readdirSync(path.join(ROOT, d)).sort().join(" ")}`),
+        ].join("\n"),
+    ).slice(0, 20);
+}
+
+/** The bundle of an entry if one was built from sources exactly as they are now; otherwise undefined. */
+function fresh(entry) {
+    try {
+        const manifest = JSON.parse(fs.readFileSync(manifestOf(entry), "utf8"));
+        const sources = {};
+        for (const f of manifest.sources) sources[f] = sha(fs.readFileSync(path.join(ROOT, f)));
+        const bundle = path.join(CACHE, manifest.bundle);
+        return keyOf(sources) === manifest.key && fs.existsSync(bundle) ? bundle : undefined;
+    } catch {
+        return undefined; // no manifest yet, or a source or folder is gone
+    }
+}
+
+/** Compiles an entry, records what it was compiled from, and returns the bundle's path. */
+async function build(entry) {
+    const esbuild = require("esbuild");
+    /** What was compiled, hashed as it was read: an edit during the build makes the next run compile again. */
+    const sources = {};
+    const result = await esbuild.build({
+        entryPoints: [path.join(ROOT, entry)],
+        absWorkingDir: ROOT,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        packages: "external",
+        sourcemap: "linked",
+        sourcesContent: false,
+        write: false,
+        outdir: CACHE,
+        logLevel: "silent",
+        // The repository's root, from the bundle's place in the cache.
+        banner: { js: `var __agentEstateRoot = require("node:path").resolve(__dirname, ${JSON.stringify(path.relative(CACHE, ROOT))});` },
+        plugins: [{ name: "repository-sources", setup: (b) => b.onLoad({ filter: /.*/ }, (args) => loadSource(args.path, sources)) }],
+    });
+    const key = keyOf(sources);
+    const bundle = `${slugOf(entry)}-${key}.js`;
+    fs.mkdirSync(CACHE, { recursive: true });
+    for (const out of result.outputFiles) {
+        const name = out.path.endsWith(".map") ? `${bundle}.map` : bundle;
+        const text = name === bundle ? out.text.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${bundle}.map`) : out.text;
+        writeAtomically(path.join(CACHE, name), text);
+    }
+    writeAtomically(manifestOf(entry), `${JSON.stringify({ entry, key, bundle, sources: Object.keys(sources).sort() }, null, 2)}\n`);
+    prune(entry, bundle);
+    return path.join(CACHE, bundle);
+}
+
+/** A source as esbuild should compile it, with `__dirname`/`__filename` bound to its place in the repository. */
+function loadSource(file, sources) {
+    const rel = path.relative(ROOT, file);
+    const text = fs.readFileSync(file);
+    sources[rel] = sha(text);
+    let contents = text.toString("utf8");
+    if (/\b__(dirname|filename)\b/.test(contents)) {
+        // Module-local bindings shadow the bundle's own; esbuild renames them apart across modules.
+        const dir = JSON.stringify(path.dirname(rel));
+        const own = JSON.stringify(rel);
+        contents = `const __dirname = require("node:path").join(__agentEstateRoot, ${dir});\nconst __filename = require("node:path").join(__agentEstateRoot, ${own});\n${contents}`;
+    }
+    const ext = path.extname(file).slice(1);
+    return { contents, loader: ext === "json" ? "json" : ext === "js" || ext === "cjs" ? "js" : "ts", resolveDir: path.dirname(file) };
+}
+
+function writeAtomically(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+}
+
+/** Removes an entry's older bundles (a process still running one has already read it). */
+function prune(entry, keep) {
+    const prefix = `${slugOf(entry)}-`;
+    for (const f of fs.readdirSync(CACHE)) {
+        if (f.startsWith(prefix) && f !== keep && f !== `${keep}.map` && /^[0-9a-f]{20}\.js(\.map)?$/.test(f.slice(prefix.length))) {
+            fs.rmSync(path.join(CACHE, f), { force: true });
+        }
+    }
+}
+
+/** The up-to-date bundle of an entry (a repository-relative `.ts` path), compiling it if needed. */
+async function compiled(entry) {
+    return fresh(entry) ?? (await build(entry));
+}
+
+/** Loads an entry's up-to-date bundle and returns its exports. */
+async function load(entry) {
+    return require(await compiled(entry));
+}
+
+module.exports = { ROOT, compiled, load };
+
+if (require.main === module) {
+    const [entry, ...args] = process.argv.slice(2);
+    if (!entry) {
+        process.stderr.write("usage: node bin/compiled.js <entry.ts> [args...]\n");
+        process.exit(2);
+    }
+    compiled(entry).then(
+        (bundle) => {
+            process.argv = [process.argv[0], path.join(ROOT, entry), ...args];
+            // The bundle runs as the main module, so an entry's `require.main === module` holds as under tsx.
+            require("node:module").runMain(bundle);
+        },
+        (e) => {
+            process.stderr.write(`compiling ${entry} failed:\n${e.message}\n`);
+            process.exit(3);
+        },
+    );
+}

@@ -1,0 +1,45 @@
+// The compiled program (bin/compiled.js) is never stale: an edit, or a new file an import now resolves
+// to, recompiles it; and a source's __dirname is its own folder in the repository, not the cache's.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./harness";
+
+describe("node bin/compiled.js <entry.ts>", () => {
+    it("runs the sources as they are now, each with its own __dirname", () => {
+        const repo = fs.mkdtempSync(path.join(os.tmpdir(), "compiled-"));
+        fs.mkdirSync(path.join(repo, "bin"));
+        fs.copyFileSync(path.join(ROOT, "bin", "compiled.js"), path.join(repo, "bin", "compiled.js"));
+        fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(repo, "tsconfig.json"));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
+        const write = (file: string, text: string) => {
+            fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+            fs.writeFileSync(path.join(repo, file), text);
+        };
+        const cache = path.join(repo, ".cache");
+        const run = () =>
+            execFileSync(process.execPath, [path.join(repo, "bin", "compiled.js"), "src/main.ts", "--flag"], { cwd: repo, encoding: "utf8", env: { ...process.env, AGENT_ESTATE_BUILD_CACHE: cache } }).trim();
+
+        write("src/main.ts", 'import { value } from "./dep";\nimport { where } from "./data/where";\nconsole.log([value, where, process.argv.slice(2).join(" ")].join("|"));\n');
+        write("src/dep.ts", "export const value: number = 1;\n");
+        write("src/data/where.ts", 'import * as path from "node:path";\nexport const where = path.relative(path.resolve(__dirname, "../.."), __dirname);\n');
+        expect(run()).toBe("1|src/data|--flag");
+        const bundles = () => fs.readdirSync(cache).filter((f) => f.endsWith(".js"));
+        const first = bundles();
+        expect(first).toHaveLength(1);
+
+        expect(run()).toBe("1|src/data|--flag"); // unchanged: the same bundle
+        expect(bundles()).toEqual(first);
+
+        write("src/dep.ts", "export const value: number = 2;\n"); // an edit
+        expect(run()).toBe("2|src/data|--flag");
+
+        write("src/dep/index.ts", "export const value = 3;\n"); // a folder beside the file does not shadow it
+        expect(run()).toBe("2|src/data|--flag");
+        fs.rmSync(path.join(repo, "src/dep.ts")); // a source gone: the import now resolves to the folder
+        expect(run()).toBe("3|src/data|--flag");
+        expect(bundles()).toHaveLength(1); // older bundles are pruned
+    }, 60_000);
+});
