@@ -11,7 +11,7 @@ import { evaluatePolicies, Violation } from "../policy/harness";
 import { runProgram, RuntimeConfig } from "./runtime";
 import { readStackFiles, StackFileError } from "./stack-files";
 import { PlannedResource } from "./types";
-import { SchemaError, validateKubernetesObjects } from "./validate";
+import { SchemaError, Unvalidated, validateKubernetesObjects } from "./validate";
 
 export interface PlanOptions {
     /** The project directory (holding Pulumi.yaml). @default - this repository */
@@ -34,15 +34,15 @@ export interface PlanResult {
     outputs: Record<string, unknown>;
     violations: Violation[];
     schemaErrors: SchemaError[];
-    /** Kubernetes kinds declared for which no schema model exists (they are not validated). */
-    unvalidatedKinds: string[];
+    /** Kubernetes kinds declared that could not be validated (no model, no CRD schema), with the reason. */
+    unvalidated: Unvalidated[];
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Runs a stack's program offline and checks what it declares: the policy pack and the Kubernetes schemas. */
 export async function plan(opts: PlanOptions): Promise<PlanResult> {
-    const empty = { resources: [], outputs: {}, violations: [], schemaErrors: [], unvalidatedKinds: [] };
+    const empty = { resources: [], outputs: {}, violations: [], schemaErrors: [], unvalidated: [] };
     let rc: RuntimeConfig;
     try {
         rc = opts.runtimeConfig ?? readStackFiles(opts.dir ?? PROJECT_DIR, opts.stack);
@@ -61,9 +61,9 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
         throw e;
     }
     const violations = evaluatePolicies(run.resources, { environment });
-    const { errors: schemaErrors, unvalidatedKinds } = validateKubernetesObjects(run.resources);
+    const { errors: schemaErrors, unvalidated } = validateKubernetesObjects(run.resources);
     const failed = schemaErrors.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
-    return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidatedKinds };
+    return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidated };
 }
 
 /** The environment class of the stack, for the policies' enforcement levels: the cell's, else the stack's name. */

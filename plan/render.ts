@@ -19,6 +19,7 @@ export function planJson(result: PlanResult): string {
         })),
         violations: result.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn ?? null, message: v.message })),
         schemaErrors: result.schemaErrors.map((e) => ({ urn: e.urn, message: e.message })),
+        unvalidated: result.unvalidated.map((u) => ({ kind: u.kind, reason: u.reason })),
         summary: { resources: result.resources.length, byType: Object.fromEntries(countsByType(result.resources)) },
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
@@ -53,7 +54,8 @@ export function planText(result: PlanResult): string {
     for (const v of result.violations) lines.push(`  [${v.enforcementLevel}] ${v.policy}: ${v.message}${v.urn ? `\n      at ${v.urn}` : ""}`);
     lines.push(`Schema errors: ${result.schemaErrors.length}`);
     for (const e of result.schemaErrors) lines.push(`  ${e.message}\n      at ${e.urn}`);
-    if (result.unvalidatedKinds.length > 0) lines.push(`Kinds without a schema model (not validated): ${result.unvalidatedKinds.join(", ")}`);
+    lines.push(`Not validated: ${result.unvalidated.length}`);
+    for (const u of result.unvalidated) lines.push(`  ${u.kind}: ${u.reason}`);
     lines.push("", result.exitCode === 0 ? "Clean." : "Not clean: a mandatory violation or a schema error.");
     return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchemas } from "./crd-schemas";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
 
 /** A Kubernetes object that does not match its official schema. */
@@ -72,37 +73,73 @@ function valueAt(obj: unknown, pointer: string): unknown {
         .reduce<unknown>((cur, part) => (cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")] : undefined), obj);
 }
 
+/** A kind the plan could not validate, and why. */
+export interface Unvalidated {
+    /** `<apiVersion>/<Kind>`, e.g. `postgresql.cnpg.io/v1/Cluster`. */
+    kind: string;
+    reason: string;
+}
+
+/** The CRD type token: CRDs a stack declares are schemas for its own custom resources. */
+const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
 /**
- * Validates every Kubernetes object against the official schema of its kind. Errors at a value that
- * is a redacted secret or unknown until apply are not the object's fault and are not reported.
- * Returns the errors and the kinds that have no model to validate against.
+ * Validates every Kubernetes object against the schema of its kind: the official models for built-in and
+ * published kinds, otherwise the CRD's own schema (declared by the stack, or vendored under `schemas/crds/`).
+ * Errors at a value that is a redacted secret or unknown until apply are not the object's fault and are not
+ * reported. Returns the errors and the kinds that could not be validated, with the reason.
  */
-export function validateKubernetesObjects(resources: readonly PlannedResource[]): { errors: SchemaError[]; unvalidatedKinds: string[] } {
+export function validateKubernetesObjects(resources: readonly PlannedResource[]): { errors: SchemaError[]; unvalidated: Unvalidated[] } {
     const errors: SchemaError[] = [];
-    const unvalidated = new Set<string>();
+    const unvalidated = new Map<string, string>();
+    let declared: Map<string, CrdVersionSchema> | undefined;
+    const report = (r: PlannedResource, kind: string, details: ReadonlyArray<{ instancePath: string; message?: string; params?: { additionalProperty?: string } }>) => {
+        for (const d of details) {
+            const at = valueAt(r.props, d.instancePath);
+            if (at === SECRET_PLACEHOLDER || at === UNKNOWN) continue;
+            // A field the schema does not know is named: "unknown field" is what the API server says.
+            const message = d.params?.additionalProperty !== undefined ? `unknown field "${d.params.additionalProperty}"` : (d.message ?? "is invalid");
+            errors.push({ urn: r.urn, message: `${kind} ${d.instancePath || "/"}: ${message}` });
+        }
+    };
     for (const r of resources) {
         const obj = kubernetesObjectOf(r);
         if (!obj) continue;
         const Model = findModel(obj.apiVersion, obj.kind);
-        if (!Model) {
-            unvalidated.add(`${obj.apiVersion}/${obj.kind}`);
+        if (Model) {
+            try {
+                // The model copies the object (dropping undefined values) before validating: the resource is never touched.
+                new Model(r.props).validate();
+            } catch (e) {
+                const details = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
+                if (Array.isArray(details)) report(r, obj.kind, details);
+                else errors.push({ urn: r.urn, message: (e as Error).message });
+            }
             continue;
         }
-        try {
-            // The model copies the object (dropping undefined values) before validating: the resource is never touched.
-            new Model(r.props).validate();
-        } catch (e) {
-            const details = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
-            if (!Array.isArray(details)) {
-                errors.push({ urn: r.urn, message: (e as Error).message });
-                continue;
-            }
-            for (const d of details) {
-                const at = valueAt(r.props, d.instancePath);
-                if (at === SECRET_PLACEHOLDER || at === UNKNOWN) continue;
-                errors.push({ urn: r.urn, message: `${obj.kind} ${d.instancePath || "/"}: ${d.message ?? "is invalid"}` });
-            }
+        const key = crdKey(obj.apiVersion, obj.kind);
+        declared ??= declaredCrdSchemas(resources);
+        const crd = declared.get(key) ?? vendoredCrdSchemas().get(key);
+        if (!crd) {
+            unvalidated.set(key, `no published model, and no CustomResourceDefinition for ${obj.kind} in ${obj.apiVersion} declared by the stack or vendored under schemas/crds/`);
+            continue;
         }
+        if (!crd.schema) {
+            unvalidated.set(key, `its CustomResourceDefinition (${crd.source}) has no openAPIV3Schema for ${obj.apiVersion}`);
+            continue;
+        }
+        const validate = validatorOf(crd.schema);
+        if (!validate(r.props)) report(r, obj.kind, validate.errors ?? []);
     }
-    return { errors, unvalidatedKinds: [...unvalidated].sort() };
+    return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };
+}
+
+/** The schemas of the CustomResourceDefinitions the stack declares itself. */
+function declaredCrdSchemas(resources: readonly PlannedResource[]): Map<string, CrdVersionSchema> {
+    const found = new Map<string, CrdVersionSchema>();
+    for (const r of resources) {
+        if (r.type !== CRD_TYPE) continue;
+        for (const [key, schema] of schemasOfCrd(r.props, `declared by the stack (${r.name})`)) found.set(key, schema);
+    }
+    return found;
 }

@@ -113,7 +113,7 @@ describe("npm run plan -- <stack> --json", () => {
 
     it("has the documented shape", () => {
         const doc = JSON.parse(first);
-        expect(Object.keys(doc)).toEqual(["stack", "resources", "violations", "schemaErrors", "summary"]);
+        expect(Object.keys(doc)).toEqual(["stack", "resources", "violations", "schemaErrors", "unvalidated", "summary"]);
         expect(doc.stack).toBe("dev");
         for (const r of doc.resources) {
             expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options"]);

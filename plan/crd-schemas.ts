@@ -1,0 +1,117 @@
+/**
+ * Schemas of custom resources: the `openAPIV3Schema` of a CustomResourceDefinition, taken from a CRD the
+ * stack itself declares or from one vendored under `schemas/crds/<project>-<version>/` (upstream's own
+ * YAML, at the version the cell pins), compiled once per kind into a JSON Schema validator.
+ *
+ * The translation follows the API server's structural-schema rules: a field no schema mentions is refused
+ * (what `kubectl apply`'s default strict field validation does) unless the schema says
+ * `x-kubernetes-preserve-unknown-fields`; `x-kubernetes-int-or-string` accepts an integer or a string;
+ * `nullable` admits null. CEL rules (`x-kubernetes-validations`) and formats are not evaluated.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv, { ValidateFunction } from "ajv";
+import { parseAllDocuments } from "yaml";
+
+/** Where vendored CRDs live, one folder per upstream project and pinned version. */
+export const VENDORED_CRD_DIR = path.resolve(__dirname, "..", "schemas", "crds");
+
+type JsonSchema = Record<string, unknown>;
+
+/** One served version of a CRD: where it came from and its schema. */
+export interface CrdVersionSchema {
+    /** `declared by the stack` or the vendored file, relative to the repository. */
+    source: string;
+    schema: JsonSchema | undefined;
+}
+
+/** `<group>/<version>/<Kind>` of a custom resource, the key schemas are found by. */
+export function crdKey(apiVersion: string, kind: string): string {
+    return `${apiVersion}/${kind}`;
+}
+
+/** Every served version of a CustomResourceDefinition document, keyed by {@link crdKey}. */
+export function schemasOfCrd(crd: unknown, source: string): Map<string, CrdVersionSchema> {
+    const out = new Map<string, CrdVersionSchema>();
+    const spec = (crd as { spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } } | null)?.spec;
+    if (!spec || typeof spec.group !== "string" || typeof spec.names?.kind !== "string" || !Array.isArray(spec.versions)) return out;
+    for (const v of spec.versions as Array<{ name?: unknown; served?: unknown; schema?: { openAPIV3Schema?: JsonSchema } }>) {
+        if (typeof v.name !== "string" || v.served === false) continue;
+        out.set(crdKey(`${spec.group}/${v.name}`, spec.names.kind), { source, schema: v.schema?.openAPIV3Schema });
+    }
+    return out;
+}
+
+let vendored: Map<string, CrdVersionSchema> | undefined;
+
+/** The vendored CRDs, read once on first use (a stack without custom resources never pays for it). */
+export function vendoredCrdSchemas(dir: string = VENDORED_CRD_DIR): Map<string, CrdVersionSchema> {
+    if (dir === VENDORED_CRD_DIR && vendored) return vendored;
+    const found = new Map<string, CrdVersionSchema>();
+    const walk = (d: string) => {
+        if (!fs.existsSync(d)) return;
+        for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const file = path.join(d, entry.name);
+            if (entry.isDirectory()) walk(file);
+            else if (/\.(ya?ml|json)$/.test(entry.name)) {
+                const source = path.relative(path.resolve(VENDORED_CRD_DIR, "..", ".."), file);
+                const text = fs.readFileSync(file, "utf8");
+                const docs = entry.name.endsWith(".json") ? [JSON.parse(text) as unknown] : parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
+                for (const doc of docs) {
+                    if ((doc as { kind?: unknown } | null)?.kind !== "CustomResourceDefinition") continue;
+                    for (const [key, schema] of schemasOfCrd(doc, source)) {
+                        if (!found.has(key)) found.set(key, schema);
+                    }
+                }
+            }
+        }
+    };
+    walk(dir);
+    if (dir === VENDORED_CRD_DIR) vendored = found;
+    return found;
+}
+
+/** A Kubernetes structural schema as plain JSON Schema (draft-07 keywords Ajv knows). */
+export function toJsonSchema(s: JsonSchema): JsonSchema {
+    const out: JsonSchema = {};
+    for (const [k, v] of Object.entries(s)) {
+        if (k.startsWith("x-kubernetes-") || k === "nullable" || k === "format") continue;
+        if (k === "properties" || k === "patternProperties") {
+            out[k] = Object.fromEntries(Object.entries(v as Record<string, JsonSchema>).map(([p, sub]) => [p, toJsonSchema(sub)]));
+        } else if (k === "items" || k === "not" || (k === "additionalProperties" && typeof v === "object")) {
+            out[k] = Array.isArray(v) ? v.map((sub) => toJsonSchema(sub as JsonSchema)) : toJsonSchema(v as JsonSchema);
+        } else if (k === "allOf" || k === "anyOf" || k === "oneOf") {
+            out[k] = (v as JsonSchema[]).map(toJsonSchema);
+        } else out[k] = v;
+    }
+    if (s["x-kubernetes-int-or-string"] === true) {
+        delete out.type;
+        out.anyOf = [...((out.anyOf as JsonSchema[] | undefined) ?? []), { type: "integer" }, { type: "string" }];
+    }
+    if (s.nullable === true && typeof out.type === "string") out.type = [out.type, "null"];
+    // Unknown fields are refused unless the schema keeps them: what strict field validation does.
+    const isObject = out.type === "object" || (Array.isArray(out.type) && out.type.includes("object"));
+    if (isObject && out.additionalProperties === undefined && s["x-kubernetes-preserve-unknown-fields"] !== true && s["x-kubernetes-embedded-resource"] !== true) {
+        if (out.properties !== undefined) out.additionalProperties = false;
+    }
+    if (s["x-kubernetes-embedded-resource"] === true && out.properties !== undefined) {
+        out.properties = { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...(out.properties as JsonSchema) };
+    }
+    return out;
+}
+
+let ajv: Ajv | undefined;
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+/** A validator for one CRD version's schema, compiled once. The object's own `metadata` is the API server's to check. */
+export function validatorOf(schema: JsonSchema): ValidateFunction {
+    let v = compiled.get(schema);
+    if (!v) {
+        ajv ??= new Ajv({ allErrors: true, strict: false, logger: false });
+        const root = toJsonSchema(schema);
+        const properties = { ...((root.properties as JsonSchema | undefined) ?? {}), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } };
+        v = ajv.compile({ ...root, type: "object", properties });
+        compiled.set(schema, v);
+    }
+    return v;
+}
