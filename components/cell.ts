@@ -128,6 +128,13 @@ export class Cell extends pulumi.ComponentResource {
         return value;
     }
 
+    /** An application value a `vault.seed` entry names; the parser holds every one a seed names, so a missing one is a bug. */
+    private seedValue(key: string, seed: string): pulumi.Output<string> {
+        const value = this.config.seedValues[key];
+        if (value === undefined) throw new Error(`agent-estate:${key} is missing (${seed} seeds it into Vault); the config schema should have refused this stack`);
+        return value;
+    }
+
     /** What `pulumi stack output` shows: names, addresses and endpoints, never a credential. */
     stackOutputs(): Record<string, unknown> {
         const cfg = this.config;
@@ -195,9 +202,16 @@ export class Cell extends pulumi.ComponentResource {
             const keys = workloadVaultKeys(w, spec, v);
             if (keys.outOfBand.length === 0 && keys.managed.length === 0) return [];
             const managed: Record<string, pulumi.Input<string>> = {};
-            for (const [key, source] of Object.entries(v.seed[w] ?? {})) managed[key] = this.secret(source, `vault.seed.${w}.${key} seeds it into Vault`);
+            for (const [key, source] of Object.entries(v.seed[w] ?? {})) managed[key] = this.seedValue(source, `vault.seed.${w}.${key}`);
             if (spec.sidecars.tailscale && tailnetKeys) managed[TAILSCALE_AUTHKEY] = tailnetKeys.keys[w];
             return [{ name: w, namespace: spec.namespace, serviceAccount: serviceAccountName(w), keys, managed }];
+        });
+        // Secrets under their own name: a Vault path each (seeded values under `<name>/pulumi`), no pod identity.
+        const named = Object.entries(v.secrets).map(([s, spec]) => {
+            const managed: Record<string, pulumi.Input<string>> = {};
+            for (const [key, source] of Object.entries(v.seed[s] ?? {})) managed[key] = this.seedValue(source, `vault.seed.${s}.${key}`);
+            const seeded = new Set(Object.keys(managed));
+            return { name: s, namespace: spec.namespace, managed, keys: spec.keys.filter((k) => !seeded.has(k)).sort(), managedKeys: [...seeded].sort() };
         });
         const apiServer = cfg.kubernetes.apiServer;
         if (apiServer === undefined) throw new Error("agent-estate:kubernetes.apiServer is missing; the config schema should have refused this stack");
@@ -212,6 +226,7 @@ export class Cell extends pulumi.ComponentResource {
                 kubernetesCaCert: v.kubernetesCaCert,
                 services,
                 nodes: Object.keys(ts?.nodes ?? {}).flatMap((n) => (tailnetKeys ? [{ name: n, managed: { [TAILSCALE_AUTHKEY]: tailnetKeys.keys[n] } }] : [])),
+                secrets: named.map((n) => ({ name: n.name, managed: n.managed })),
                 addonPaths: addonVaultKeys(cfg),
                 reader: { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
                 tokenTtl: v.tokenTtl,
@@ -228,13 +243,16 @@ export class Cell extends pulumi.ComponentResource {
                 kvMount: v.kvMount,
                 managedSubpath: MANAGED_SUBPATH,
                 auth: { path: v.kubernetesAuthPath, role: READER_ROLE },
-                services: services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
+                services: [
+                    ...services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
+                    ...named.map((n) => ({ name: n.name, namespace: n.namespace, targetName: n.name, keys: n.keys, managedKeys: n.managedKeys })),
+                ],
                 namespaceLabels: cellSelector(cfg.cell.name),
                 refreshInterval: v.refreshInterval,
                 labels: this.labels,
                 operator,
                 vaultDependencies: [vaultCell.readerRole],
-                serviceDependencies: Object.fromEntries(services.map((s) => [s.name, this.namespaces[s.namespace] ? [this.namespaces[s.namespace].namespace] : []])),
+                serviceDependencies: Object.fromEntries([...services, ...named].map((s) => [s.name, this.namespaces[s.namespace] ? [this.namespaces[s.namespace].namespace] : []])),
             },
             this.k8sOpts,
         );

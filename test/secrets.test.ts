@@ -270,16 +270,41 @@ describe("seeding a value from secret config", () => {
     });
 
     it("writes a seeded key to the Pulumi-owned sub-path and maps it from there", async () => {
-        // Any secret key of the program can be a seed's source; the Vault token is simply one that exists.
-        const d = await declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "vaultToken" } } } }));
+        // Any secret config key of the stack can be a seed's source, set with `pulumi config set --secret`.
+        const d = await declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "githubToken" } } }, secrets: { githubToken: "ghp-opaque" } }));
         const data = props(d.k8s("ExternalSecret", "kaze-gateway", "kaze")).spec.data as Array<{ secretKey: string; remoteRef: { key: string } }>;
         expect(data.find((e) => e.secretKey === "GITHUB_TOKEN")?.remoteRef.key).toBe("kaze-gateway/pulumi");
         expect(props(byName(d, "vault:kv/secretV2:SecretV2", "kaze-dev-vault-kaze-gateway-managed")).dataJson).toBe(SECRET_PLACEHOLDER);
     });
 
+    it("refuses the program's own credential as a seed's source, and an application secret no seed names", async () => {
+        await expect(declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "vaultToken" } } } }))).rejects.toThrow(
+            /agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: "vaultToken" is the program's own credential/,
+        );
+        await expect(declare(stackWith("dev", { secrets: { githubTokne: "ghp-opaque" } }))).rejects.toThrow(/agent-estate:githubTokne: is not a key this program reads/);
+    });
+
+    it("refuses a seed whose source is kept in plaintext, naming the command that encrypts it", async () => {
+        const rc = stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "githubToken" } } } });
+        rc.config["agent-estate:githubToken"] = "ghp-plain";
+        await expect(declare(rc)).rejects.toThrow(/agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: names agent-estate:githubToken, which is stored in plaintext; set it with `pulumi config set --secret agent-estate:githubToken`/);
+    });
+
+    it("delivers a named Secret under its own name, seeded keys from the Pulumi-owned sub-path", async () => {
+        const d = await declare(stackWith("dev", { vault: { secrets: { "github-app-credentials": { namespace: "kaze", keys: ["app-id", "private-key"] } }, seed: { "github-app-credentials": { "private-key": "githubAppPrivateKey" } } }, secrets: { githubAppPrivateKey: "-----BEGIN-opaque" } }));
+        const es = props(d.k8s("ExternalSecret", "github-app-credentials", "kaze"));
+        expect(es.spec.target).toMatchObject({ name: "github-app-credentials", creationPolicy: "Owner" });
+        expect(es.spec.data).toEqual([
+            { secretKey: "app-id", remoteRef: { key: "github-app-credentials", property: "app-id" } },
+            { secretKey: "private-key", remoteRef: { key: "github-app-credentials/pulumi", property: "private-key" } },
+        ]);
+        expect(props(byName(d, "vault:kv/secretV2:SecretV2", "kaze-dev-vault-github-app-credentials-managed")).dataJson).toBe(SECRET_PLACEHOLDER);
+        expect(props(byName(d, "vault:index/policy:Policy", "kaze-dev-vault-github-app-credentials-policy")).policy).toContain('path "kv/data/github-app-credentials"');
+    });
+
     it("refuses a seed whose secret config key is not set, naming the key and the seed", async () => {
-        await expect(declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "f5Password" } } } }))).rejects.toThrow(
-            /agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: names agent-estate:f5Password, which is not set; set it with `pulumi config set --secret agent-estate:f5Password`/,
+        await expect(declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "githubToken" } } } }))).rejects.toThrow(
+            /agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: names agent-estate:githubToken, which is not set; set it with `pulumi config set --secret agent-estate:githubToken`/,
         );
     });
 });
@@ -294,8 +319,8 @@ describe("prod", () => {
 });
 
 describe("canary secrets never appear in plaintext", () => {
-    const CANARIES = { vaultToken: "CANARY-VAULT-7f3a91", tailscaleOauthClientSecret: "CANARY-TSOAUTH-52be0c" };
-    const rc = () => stackWith("prod", { secrets: CANARIES, vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "vaultToken" } } } });
+    const CANARIES = { vaultToken: "CANARY-VAULT-7f3a91", tailscaleOauthClientSecret: "CANARY-TSOAUTH-52be0c", githubToken: "CANARY-GITHUB-d41c07" };
+    const rc = () => stackWith("prod", { secrets: CANARIES, vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "githubToken" } } } });
     const leaks = (text: string) => [...Object.values(CANARIES), "tskey-auth"].filter((c) => text.includes(c));
 
     it("in the declared resources and the stack outputs", async () => {

@@ -41,10 +41,12 @@ export function externalSecret(logicalName: string, args: ExternalSecretArgs, op
     return new k8s.apiextensions.CustomResource(logicalName, { apiVersion: API_VERSION, kind: "ExternalSecret", metadata: { name: args.name, namespace: args.namespace, labels: args.labels }, spec }, opts);
 }
 
-/** A workload whose env Secret External Secrets delivers. */
+/** A workload whose env Secret External Secrets delivers, or a Secret delivered under its own name. */
 export interface ExternalSecretServiceArgs {
-    /** The workload's name; its ExternalSecret has the same name, its target Secret `workloadSecretName(name)`. */
+    /** The workload's name (or the named Secret's); its ExternalSecret has the same name and reads `<kvMount>/<name>`. */
     name: string;
+    /** The Secret written. @default - `workloadSecretName(name)`, the workload's env Secret */
+    targetName?: string;
     namespace: string;
     /** Keys read from `<kvMount>/<name>`, written out of band. */
     keys: string[];
@@ -122,7 +124,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                         name: s.name,
                         namespace: s.namespace,
                         labels,
-                        targetName: workloadSecretName(s.name),
+                        targetName: s.targetName ?? workloadSecretName(s.name),
                         refreshInterval: args.refreshInterval,
                         data: [
                             ...s.keys.map((key) => ({ secretKey: key, remoteRef: { key: s.name, property: key } })),

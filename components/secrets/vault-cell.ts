@@ -44,6 +44,12 @@ export interface VaultCellArgs {
     /** @default [] - no external nodes */
     nodes?: VaultNodeArgs[];
     /**
+     * Secrets delivered under their own name (`github-app-credentials`): a path each, with Pulumi's
+     * seeded values under `<name>/pulumi`, read by External Secrets only (no pod logs in for them).
+     * @default []
+     */
+    secrets?: VaultNodeArgs[];
+    /**
      * Keys under the mount that other ExternalSecrets of the cell (add-ons: Grafana, Langfuse, Postgres…)
      * read through the store; the reader gets a read policy on exactly these. @default []
      */
@@ -154,6 +160,7 @@ export class VaultCell extends pulumi.ComponentResource {
             );
         }
         for (const n of args.nodes ?? []) declarePath(n.name, n.managed);
+        for (const n of args.secrets ?? []) declarePath(n.name, n.managed);
 
         const addonPaths = [...new Set(args.addonPaths ?? [])].sort();
         const addonPolicy =
@@ -162,7 +169,7 @@ export class VaultCell extends pulumi.ComponentResource {
                 : new vault.Policy(childName(name, "addons-policy"), { name: `${args.policyPrefix}-addons`, policy: readPolicy(args.kvMount, addonPaths) }, { parent: this });
         if (addonPolicy) policies["addons"] = addonPolicy;
 
-        // External Secrets delivers every workload's Secret, so its one role carries each workload's own
+        // External Secrets delivers every workload's and named Secret, so its one role carries each one's own
         // policy, plus the add-ons' (and no node's): it reads exactly those paths, read-only, nothing else.
         this.readerRole = new vault.kubernetes.AuthBackendRole(
             childName(name, "reader-role"),
@@ -171,7 +178,7 @@ export class VaultCell extends pulumi.ComponentResource {
                 roleName: READER_ROLE,
                 boundServiceAccountNames: [args.reader.serviceAccount],
                 boundServiceAccountNamespaces: [args.reader.namespace],
-                tokenPolicies: [...args.services.map((s) => policies[s.name].name), ...(addonPolicy ? [addonPolicy.name] : [])],
+                tokenPolicies: [...[...args.services, ...(args.secrets ?? [])].map((s) => policies[s.name].name), ...(addonPolicy ? [addonPolicy.name] : [])],
                 ...token,
             },
             { parent: this, dependsOn: [authConfig] },

@@ -8,7 +8,7 @@ import { CronWorkload } from "./cron-workload";
 import { ImageRef, imageReference } from "./image";
 import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
-import { WorkloadIdentity } from "./rbac";
+import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
 import { tailscale } from "./sidecars/tailscale";
@@ -81,7 +81,7 @@ export interface AgentWorkloadArgs {
     /** HTTPS (443) to the internet, private ranges excluded. @default false */
     externalHttps?: boolean;
     /** Role rules the main container needs; any rule mounts the API token into the pod. @default [] - no API access */
-    apiAccess?: k8s.types.input.rbac.v1.PolicyRule[];
+    apiAccess?: AccessRule[];
     /**
      * The API server's endpoints, opened for egress when the pod calls the API (apiAccess, or a tailscale
      * sidecar keeping state in a Secret). @default [] - such a workload is refused: its namespace denies egress

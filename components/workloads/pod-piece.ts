@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { NetworkPeer } from "./network-policy";
+import type { AccessRule } from "./rbac";
 
 /**
  * What a composable piece (a sidecar) adds to a workload's pod and to the objects around it.
@@ -16,7 +17,7 @@ export interface PodPiece {
     /** Whether the piece needs the Kubernetes API server (it gets its own projected token; the main container does not). */
     needsApiServer?: boolean;
     /** Role rules for the workload's ServiceAccount, narrowed by resourceNames. */
-    rules?: k8s.types.input.rbac.v1.PolicyRule[];
+    rules?: AccessRule[];
     /** Env Secret keys the piece reads: the workload must have its env Secret. */
     secretKeys?: string[];
 }

@@ -12,11 +12,14 @@ const vaultPath = z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { error: 'must be a Vault path without leading or trailing "/", e.g. "kv" or "kubernetes-kaze-dev"' });
 
+/** The key of a value in a Secret: letters, digits, "-", "_" and "." (what Kubernetes accepts). */
+const secretDataKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" or ".", e.g. "private-key" or "JWT_SECRET"' });
+
+/** The name of a stack config key, without the `agent-estate:` namespace. */
+const configKeyName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must name a secret config key of this stack (without "agent-estate:"), e.g. "jwtSecret"' });
+
 /** A duration in seconds. */
 const seconds = z.number().int().min(60, { error: "must be a number of seconds, at least 60" });
-
-/** An environment variable name: the key of a value in a Vault path and in the workload's env Secret. */
-const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name such as "ANTHROPIC_API_KEY"' });
 
 /** A Tailscale ACL tag. */
 export const aclTag = z.string().regex(/^tag:[a-z0-9-]+$/, { error: 'must be an ACL tag such as "tag:kaze"' });
@@ -64,11 +67,28 @@ export const vaultSection = z.strictObject({
     providerCredentialsHolder: dnsLabel
         .optional()
         .describe(`The one workload allowed to hold LLM-provider and forge credentials (${PROVIDER_CREDENTIAL_KEYS.join(", ")}). Default: none may hold them.`),
-    seed: z
-        .record(dnsLabel, z.record(envKey, z.string().min(1)))
+    secrets: z
+        .record(
+            dnsLabel,
+            z
+                .strictObject({
+                    namespace: dnsLabel.describe("Namespace of the Secret, one of `agent-estate:namespaces`."),
+                    keys: z
+                        .array(secretDataKey)
+                        .min(1, { error: 'must list at least one key, e.g. ["app-id", "private-key"]' })
+                        .describe("Keys of the Secret, each read from the same property of the Vault entry `<kvMount>/<name>` (or `<name>/pulumi` when seeded)."),
+                })
+                .describe("A Secret delivered under its own name, e.g. `github-app-credentials`."),
+        )
         .default({})
         .describe(
-            "Values seeded from Pulumi secret config into a workload's Vault path: workload → key → name of the secret config key (e.g. `{ kaze-gateway: { ANTHROPIC_API_KEY: anthropicApiKey } }`). Default: {}, the values are written out of band.",
+            "Secrets delivered by External Secrets under their own name (not a workload's env Secret), e.g. `github-app-credentials` that an operator reads by name; each read from `<kvMount>/<name>`. Default: {}.",
+        ),
+    seed: z
+        .record(dnsLabel, z.record(secretDataKey, configKeyName))
+        .default({})
+        .describe(
+            "Values seeded into Vault from Pulumi secret config: workload or named Secret (`vault.secrets`) → key → name of any secret config key of the stack, set with `pulumi config set --secret` (e.g. `{ kaze-gateway: { ANTHROPIC_API_KEY: anthropicApiKey } }`). Default: {}, the values are written out of band.",
         ),
 });
 export type VaultConfig = z.infer<typeof vaultSection>;
@@ -141,13 +161,14 @@ export function workloadVaultKeys(name: string, w: WorkloadSpec, vault: Pick<Vau
 /** The parts of the cell's settings the secrets checks read. */
 interface SecretsCheckInput {
     kubernetes: { apiServer?: string };
+    namespaces: Array<{ name: string }>;
     workloads: Record<string, WorkloadSpec>;
     vault?: VaultConfig;
     tailscale?: TailscaleConfig;
 }
 
 /** Cross-section checks of `vault` and `tailscale` against the workloads; called from the schema's superRefine. */
-export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly string[], ctx: z.RefinementCtx): void {
+export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonly string[], ctx: z.RefinementCtx): void {
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
     const workloads = Object.keys(cfg.workloads);
     const { vault, tailscale } = cfg;
@@ -160,17 +181,24 @@ export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly st
         if (vault.providerCredentialsHolder !== undefined && !(vault.providerCredentialsHolder in cfg.workloads)) {
             issue(["vault", "providerCredentialsHolder"], `"${vault.providerCredentialsHolder}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
         }
+        for (const [name, secret] of Object.entries(vault.secrets)) {
+            if (name in cfg.workloads) issue(["vault", "secrets", name], `"${name}" is also a workload, whose Vault path it would share; name the Secret after what it holds, e.g. "${name}-credentials"`);
+            if (!cfg.namespaces.some((n) => n.name === secret.namespace)) {
+                issue(["vault", "secrets", name, "namespace"], `"${secret.namespace}" is not one of agent-estate:namespaces (${cfg.namespaces.map((n) => n.name).join(", ")})`);
+            }
+        }
         for (const [w, values] of Object.entries(vault.seed)) {
             const spec = cfg.workloads[w];
-            if (spec === undefined) {
-                issue(["vault", "seed", w], `"${w}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
+            const named = vault.secrets[w];
+            if (spec === undefined && named === undefined) {
+                issue(["vault", "seed", w], `"${w}" is neither a workload of agent-estate:workloads (${workloads.join(", ")}) nor a Secret of vault.secrets (${Object.keys(vault.secrets).join(", ") || "none"})`);
                 continue;
             }
-            const keys = new Set(workloadEnvKeys(spec).map((r) => r.key));
+            const keys = new Set(spec ? workloadEnvKeys(spec).map((r) => r.key) : named.keys);
             for (const [key, source] of Object.entries(values)) {
-                if (key === TAILSCALE_AUTHKEY) issue(["vault", "seed", w, key], "is minted by Pulumi from agent-estate:tailscale; do not seed it");
-                else if (!keys.has(key)) issue(["vault", "seed", w, key], `is not a key workload "${w}" reads; add it to workloads.${w}.secretKeys or remove the seed`);
-                if (!secretKeyNames.includes(source)) issue(["vault", "seed", w, key], `"${source}" is not a secret config key of this program (${secretKeyNames.join(", ")})`);
+                if (key === TAILSCALE_AUTHKEY && spec) issue(["vault", "seed", w, key], "is minted by Pulumi from agent-estate:tailscale; do not seed it");
+                else if (!keys.has(key)) issue(["vault", "seed", w, key], spec ? `is not a key workload "${w}" reads; add it to workloads.${w}.secretKeys or remove the seed` : `is not a key of Secret "${w}" (${named.keys.join(", ")}); add it to vault.secrets.${w}.keys or remove the seed`);
+                if (programSecretNames.includes(source)) issue(["vault", "seed", w, key], `"${source}" is the program's own credential (${programSecretNames.join(", ")}); seed application values from their own secret config key, e.g. "${camel(key)}"`);
             }
         }
     }
@@ -204,14 +232,29 @@ export function checkSecrets(cfg: SecretsCheckInput, secretKeyNames: readonly st
     }
 }
 
+/** `GITHUB_APP_ID` → `githubAppId`: the config key a seed's value would naturally live in. */
+function camel(key: string): string {
+    return key.toLowerCase().replace(/[-_.]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 /**
  * Seeds whose secret config key is not set: checked once the settings parse, against the secrets the
  * stack holds, so a seed never reaches Vault empty.
  */
-export function unsetSeedSources(vault: Pick<VaultConfig, "seed"> | undefined, present: ReadonlySet<string>): ConfigProblem[] {
+export function unsetSeedSources(vault: Pick<VaultConfig, "seed"> | undefined, present: ReadonlySet<string>, plaintext: ReadonlySet<string> = new Set()): ConfigProblem[] {
     return Object.entries(vault?.seed ?? {}).flatMap(([w, values]) =>
         Object.entries(values)
             .filter(([, source]) => !present.has(source))
-            .map(([key, source]) => ({ key: qualify(["vault", "seed", w, key]), message: `names ${qualify([source])}, which is not set; set it with ${setSecretHint(source)}` })),
+            .map(([key, source]) => ({
+                key: qualify(["vault", "seed", w, key]),
+                message: plaintext.has(source)
+                    ? `names ${qualify([source])}, which is stored in plaintext; set it with ${setSecretHint(source)} so it stays encrypted`
+                    : `names ${qualify([source])}, which is not set; set it with ${setSecretHint(source)}`,
+            })),
     );
+}
+
+/** Every secret config key a seed names: the keys besides the program's own that a stack may hold as secrets. */
+export function seedSources(vault: Pick<VaultConfig, "seed"> | undefined): Set<string> {
+    return new Set(Object.values(vault?.seed ?? {}).flatMap((values) => Object.values(values)));
 }

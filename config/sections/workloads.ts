@@ -130,21 +130,77 @@ export const cronJobSpec = z.strictObject({
     resources: resourcesSpec.optional().describe("Requests and limits of the job's container. Default: 10m CPU / 32Mi requested, 200m / 128Mi limit."),
 });
 
-/** A Role rule the workload itself needs on the Kubernetes API: narrowed to named objects. */
+/** Verbs a rule may grant; `*` is refused (it also grants verbs Kubernetes adds later: escalate, bind, impersonate). */
+const API_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] as const;
+/** Verbs that read objects. */
+const READ_VERBS = new Set(["get", "list", "watch"]);
+
+/**
+ * Why a rule on Secrets is held to a stricter standard than one on any other resource: `list` and
+ * `watch` return every Secret of the namespace *with its data*, so a list is a read of all of them;
+ * the same verbs on a custom resource or a Job return objects of that kind only, which carry no credentials.
+ */
+export const SECRET_LIST_REASON =
+    "list and watch on secrets return every Secret of the namespace with its data (a list is a read of all of them), whereas on a custom resource or a Job they return only objects of that kind, which hold no credentials";
+
+const wildcardFree = (what: string) =>
+    z.string().superRefine((v, ctx) => {
+        if (v === "*") ctx.addIssue({ code: "custom", message: `"*" grants every ${what}, including ones added later; list the ${what}s the workload needs` });
+    });
+
+/**
+ * A rule the workload needs on the Kubernetes API. Narrow by default: every rule names its objects
+ * (`resourceNames`), except `create` (Kubernetes cannot narrow it by name) and rules that say, in
+ * `anyName`, why the objects cannot be known in advance (an operator reconciling objects its users
+ * create). Reads of Secrets always name them. No wildcard anywhere.
+ */
 export const apiRuleSpec = z
     .strictObject({
-        apiGroups: z.array(z.string()).min(1).describe('API groups of the resources; "" is the core group.'),
-        resources: z.array(z.string().min(1)).min(1).describe("Resource types the rule covers, e.g. [configmaps]."),
-        verbs: z.array(z.enum(["get", "list", "watch", "create", "update", "patch", "delete"])).min(1).describe("Verbs the rule allows."),
+        apiGroups: z.array(wildcardFree("API group")).min(1).describe('API groups of the resources; "" is the core group. No "*".'),
+        resources: z.array(wildcardFree("resource").pipe(z.string().min(1))).min(1).describe("Resource types the rule covers, e.g. [configmaps] or [aiagents, aiagents/status]. No \"*\"."),
+        verbs: z
+            .array(
+                z.string().superRefine((v, ctx) => {
+                    if (v === "*") ctx.addIssue({ code: "custom", message: '"*" grants every verb, including escalate, bind and impersonate; list the verbs the workload needs' });
+                    else if (!(API_VERBS as readonly string[]).includes(v)) ctx.addIssue({ code: "custom", message: `"${v}" is not a verb a rule may grant (${API_VERBS.join(", ")})` });
+                }),
+            )
+            .min(1)
+            .describe(`Verbs the rule allows (${API_VERBS.join(", ")}). No "*".`),
         resourceNames: z
             .array(z.string().min(1))
             .optional()
-            .describe("The objects the rule applies to. Required unless the only verb is `create`, which Kubernetes cannot narrow by name."),
+            .describe("The objects the rule applies to. Required unless the only verb is `create`, which Kubernetes cannot narrow by name, or `anyName` says why the names cannot be known."),
+        anyName: z
+            .string()
+            .min(10, { error: "must say why the objects cannot be named in advance, e.g. \"reconciles the AiAgents its users create\"" })
+            .optional()
+            .describe(
+                "Why the rule cannot name its objects in advance (an operator reconciling objects its users create, Jobs it names at run time); allows the rule without resourceNames. Never for Secrets other than `create`. Default: the rule must name its objects.",
+            ),
+        clusterScope: z
+            .string()
+            .min(10, { error: 'must say why the rule needs cluster scope, e.g. "reads the cluster-scoped CustomResourceDefinitions"' })
+            .optional()
+            .describe("Why the rule needs cluster scope (cluster-scoped resources, objects in every namespace); such rules go to a ClusterRole. Default: a namespaced Role."),
     })
-    .refine((r) => (r.resourceNames?.length ?? 0) > 0 || r.verbs.every((v) => v === "create"), {
-        error: "must list resourceNames: a rule without them grants every object of the type",
-        path: ["resourceNames"],
+    .superRefine((r, ctx) => {
+        const named = (r.resourceNames?.length ?? 0) > 0;
+        const createOnly = r.verbs.every((v) => v === "create");
+        const secrets = r.resources.includes("secrets") && r.apiGroups.includes("");
+        if (named && r.anyName !== undefined) ctx.addIssue({ code: "custom", path: ["anyName"], message: "is set while resourceNames names the objects; keep one of them" });
+        if (secrets && r.verbs.some((v) => v === "list" || v === "watch")) {
+            ctx.addIssue({ code: "custom", path: ["verbs"], message: `must not list or watch secrets: ${SECRET_LIST_REASON}; name the Secrets in resourceNames and use get` });
+        } else if (secrets && !named && !createOnly) {
+            ctx.addIssue({ code: "custom", path: ["resourceNames"], message: `must name the Secrets: a rule on secrets without resourceNames reaches every Secret of the namespace (anyName does not apply to Secrets, as ${SECRET_LIST_REASON})` });
+        } else if (!named && !createOnly && r.anyName === undefined) {
+            ctx.addIssue({ code: "custom", path: ["resourceNames"], message: "must list resourceNames: a rule without them grants every object of the type; name the objects, or say in anyName why they cannot be known in advance" });
+        }
+        if (secrets && r.clusterScope !== undefined && r.verbs.some((v) => READ_VERBS.has(v))) {
+            ctx.addIssue({ code: "custom", path: ["clusterScope"], message: "must not read Secrets cluster-wide; Secret access is granted per namespace with a Role" });
+        }
     });
+export type ApiRuleSpec = z.infer<typeof apiRuleSpec>;
 
 /** A persistent workspace for the workload (`/workspace`). */
 export const workspaceSpec = z.strictObject({

@@ -7,12 +7,13 @@ const readVerbs = new Set(["get", "list", "watch", "*"]);
 
 export const noWildcards = resourcePolicy({
     name: "rbac-no-wildcards",
-    description: "Roles and ClusterRoles name their verbs and resources; no `*`.",
-    remediationSteps: "List the exact verbs and resources the subject needs.",
+    description: "Roles and ClusterRoles name their API groups, verbs and resources; no `*` (it also grants what Kubernetes adds later, and verbs such as escalate, bind and impersonate).",
+    remediationSteps: "List the exact API groups, verbs and resources the subject needs; an operator lists its own kinds and verbs too.",
     applies: type => isK8s(type, rbac, "Role", "ClusterRole"),
     check: (props, report) => eachDecision(list<Obj>(props.rules).map((rule, i) => ({ rule, i })), ({ rule, i }) => {
-        if (list<string>(rule.verbs).includes("*")) report(`rules[${i}] grants verb *`);
-        if (list<string>(rule.resources).includes("*")) report(`rules[${i}] grants resource *`);
+        if (list<string>(rule.verbs).includes("*")) report(`rules[${i}] grants verb *: every verb, escalate, bind and impersonate included`);
+        if (list<string>(rule.resources).includes("*")) report(`rules[${i}] grants resource *: every resource of its groups, Secrets and ones added later included`);
+        if (list<string>(rule.apiGroups).includes("*")) report(`rules[${i}] grants API group *: every group, ones installed later included`);
     }),
 });
 
@@ -39,4 +40,25 @@ export const noClusterSecretRead = resourcePolicy({
     }),
 });
 
-export const rbacPolicies = [noWildcards, noClusterAdmin, noClusterSecretRead];
+/** Verbs that read or change an existing object, which `resourceNames` can narrow. */
+const namedVerbs = new Set(["get", "update", "patch", "delete", "*"]);
+
+export const secretsByName = resourcePolicy({
+    name: "rbac-secrets-by-name",
+    description:
+        "Rules on Secrets name them (resourceNames) and never list or watch them. An operator may list and watch its own kinds without names, as it cannot know them in advance; " +
+        "Secrets differ: list and watch return every Secret of the namespace with its data, so a list on secrets reads them all, where a list on a custom resource returns only objects of that kind, which hold no credentials.",
+    remediationSteps: "Name the Secrets the subject reads or writes in resourceNames and use get; only create may stay unnamed (Kubernetes cannot narrow it by name).",
+    applies: type => isK8s(type, rbac, "Role", "ClusterRole"),
+    check: (props, report) => eachDecision(list<Obj>(props.rules).map((rule, i) => ({ rule, i })), ({ rule, i }) => {
+        const coreGroup = list<string>(rule.apiGroups).some(g => g === "" || g === "*");
+        if (!coreGroup || !list<string>(rule.resources).some(r => r === "secrets" || r === "*")) return;
+        const verbs = list<string>(rule.verbs);
+        const listing = verbs.filter(v => v === "list" || v === "watch" || v === "*");
+        if (listing.length > 0) report(`rules[${i}] grants ${listing.join(", ")} on secrets, which returns every Secret of the namespace with its data (unlike a list on a custom resource)`);
+        const unnamed = verbs.filter(v => namedVerbs.has(v));
+        if (unnamed.length > 0 && list<string>(rule.resourceNames).length === 0) report(`rules[${i}] grants ${unnamed.join(", ")} on every Secret of the namespace; name them in resourceNames`);
+    }),
+});
+
+export const rbacPolicies = [noWildcards, noClusterAdmin, noClusterSecretRead, secretsByName];

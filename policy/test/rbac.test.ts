@@ -10,7 +10,13 @@ const messages = (policy: string, r: Parameters<typeof checkOne>[1]) => checkOne
 describe("rbac-no-wildcards", () => {
     it("a wildcard verb or resource fails, naming the rule", () => {
         expect(messages("rbac-no-wildcards", role("Role", [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }, { apiGroups: ["apps"], resources: ["*"], verbs: ["*"] }])))
-            .toEqual(["Role agent: rules[1] grants resource *", "Role agent: rules[1] grants verb *"]);
+            .toEqual([
+                "Role agent: rules[1] grants resource *: every resource of its groups, Secrets and ones added later included",
+                "Role agent: rules[1] grants verb *: every verb, escalate, bind and impersonate included",
+            ]);
+    });
+    it("a wildcard API group fails too", () => {
+        expect(messages("rbac-no-wildcards", role("Role", [{ apiGroups: ["*"], resources: ["jobs"], verbs: ["create"] }]))).toEqual(["Role agent: rules[0] grants API group *: every group, ones installed later included"]);
     });
     it("named verbs and resources pass", () => {
         expect(messages("rbac-no-wildcards", role("ClusterRole", [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }]))).toEqual([]);
@@ -37,5 +43,20 @@ describe("rbac-no-cluster-secret-read", () => {
     it("a namespaced Role reading secrets passes, and so does a ClusterRole creating them only", () => {
         expect(messages("rbac-no-cluster-secret-read", role("Role", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]))).toEqual([]);
         expect(messages("rbac-no-cluster-secret-read", role("ClusterRole", [{ apiGroups: [""], resources: ["secrets"], verbs: ["create"] }]))).toEqual([]);
+    });
+});
+
+describe("rbac-secrets-by-name", () => {
+    it("an operator's list and watch on its own kinds, without names, passes", () => {
+        expect(messages("rbac-secrets-by-name", role("Role", [{ apiGroups: ["labrats.work"], resources: ["aiagents"], verbs: ["get", "list", "watch", "update"] }, { apiGroups: ["batch"], resources: ["jobs"], verbs: ["list", "watch", "create", "delete"] }]))).toEqual([]);
+    });
+    it("list or watch on secrets fails and says why it differs from a list on a custom resource", () => {
+        const found = messages("rbac-secrets-by-name", role("Role", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["github-app-credentials"], verbs: ["get", "list", "watch"] }]));
+        expect(found).toEqual(["Role agent: rules[0] grants list, watch on secrets, which returns every Secret of the namespace with its data (unlike a list on a custom resource)"]);
+    });
+    it("get, update or patch on secrets without resourceNames fails; named ones and an unnamed create pass", () => {
+        expect(messages("rbac-secrets-by-name", role("Role", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "patch", "create"] }])))
+            .toEqual(["Role agent: rules[0] grants get, patch on every Secret of the namespace; name them in resourceNames"]);
+        expect(messages("rbac-secrets-by-name", role("Role", [{ apiGroups: [""], resources: ["secrets"], resourceNames: ["claude-credentials"], verbs: ["get", "update", "patch"] }, { apiGroups: [""], resources: ["secrets"], verbs: ["create"] }]))).toEqual([]);
     });
 });
