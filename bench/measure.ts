@@ -1,7 +1,7 @@
 /**
  * One measurement, in its own process so peak memory is its own:
- * `tsx bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP), `tsx bench/measure.ts floor <workloads> DUMP`
- * or `tsx bench/measure.ts bare <workloads> DUMP` (the floors: see {@link floor}); with `--warm DUMP10` after them, the
+ * `node bin/compiled.js bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP), `… floor <workloads> DUMP`
+ * or `… bare <workloads> DUMP` (the floors: see {@link floor}); with `--warm DUMP10` after them, the
  * timed plan follows an untimed one of 10 workloads in the same process (a floor reads DUMP10, the 10-workload cell's dump).
  * Prints one JSON line: {mode, workloads, warm, resources, ms, maxRssMiB}; with BENCH_WINDOW=1 also the timed
  * window's start and end (t0, t1, in µs of the monotonic clock CPU profiles use), to cut a `--cpu-prof` to the plan.
