@@ -25,6 +25,8 @@ import { Monitoring } from "./addons/monitoring";
 import { OtelCollector } from "./addons/otel-collector";
 import { Dashboards } from "./observability/dashboards";
 import { Longhorn } from "./storage/longhorn";
+import { CellFlows } from "./flows/cell-flows";
+import { INTERNET, KUBE_DNS, apiServerEndpoint, configFlows } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 
 /** What the cell runs underneath its agents; each is absent when its config key is. */
@@ -70,6 +72,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly workloads: Readonly<Record<string, AgentWorkload>>;
     /** Cluster add-ons, Longhorn, Postgres and dashboards (`agent-estate:addons`, `storage`, `postgres`). */
     readonly addons: CellAddons;
+    /** What the cell means to talk to beyond its pods' URLs, for the plan's flows check. */
+    readonly flows: CellFlows;
 
     private readonly config: CellConfig;
     /** The cell's labels, on every object it declares. */
@@ -114,6 +118,8 @@ export class Cell extends pulumi.ComponentResource {
         this.workloads = this.declareWorkloads(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
+
+        this.flows = this.declareFlows(name, cfg);
 
         this.registerOutputs({ namespaces: Object.keys(this.namespaces), vips: Object.keys(this.vips) });
     }
@@ -272,7 +278,7 @@ export class Cell extends pulumi.ComponentResource {
             hasSecretEnv: (w) => envSecrets[w] !== undefined,
             serviceMonitors: this.addons.monitoring !== undefined,
             prometheus: this.addons.monitoring?.prometheusPeer,
-            otlpEndpoint: this.addons.otelCollector?.otlpEndpoint,
+            otlp: this.addons.otelCollector && { endpoint: this.addons.otelCollector.otlpEndpoint, collector: this.addons.otelCollector.otlpPeer },
             apiServerEgress: (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) })),
         });
         return Object.fromEntries(
@@ -380,6 +386,22 @@ export class Cell extends pulumi.ComponentResource {
             k8sOpts,
         );
         return { longhorn, monitoring, postgres, otelCollector, langfuse, dashboards };
+    }
+
+    /**
+     * The record of flows the plan checks: the Services charts and operators create (collector,
+     * Langfuse, the database pooler, the cluster DNS), the API server's endpoints, and the flows no
+     * rendered URL shows (exporters, database peers, VIPs).
+     */
+    private declareFlows(name: string, cfg: CellConfig): CellFlows {
+        const { otelCollector, langfuse, postgres } = this.addons;
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : []))];
+        const apiServer = apiServerEndpoint(cfg);
+        return new CellFlows(
+            `${name}-flows`,
+            { endpoints, externals: [INTERNET, ...(apiServer ? [apiServer] : [])], flows: [...(otelCollector?.flows ?? []), ...configFlows(cfg, endpoints)] },
+            { parent: this },
+        );
     }
 
     /** Edge: the explicit BIG-IP provider, the cluster nodes on it, and one F5Vip per configured VIP. */

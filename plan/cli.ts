@@ -6,17 +6,21 @@
 import * as path from "node:path";
 import { effectiveConfig, plan } from "./plan";
 import { planJson, planText, writeManifests } from "./render";
+import { writeFlowPictures } from "./flows/files";
+import { flowsTable } from "./flows/draw";
 
-const USAGE = "usage: npm run plan -- <stack> [--json] [--out DIR] | npm run plan -- <stack> --config";
+const USAGE = "usage: npm run plan -- <stack> [--json] [--out DIR] [--flows] | npm run plan -- <stack> --config";
 
 async function main(argv: string[]): Promise<number> {
     let stack: string | undefined;
     let json = false;
     let out: string | undefined;
     let config = false;
+    let flows = false;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--json") json = true;
+        else if (arg === "--flows") flows = true;
         else if (arg === "--out") out = argv[++i];
         else if (arg === "--config") config = true;
         else if (arg === "-h" || arg === "--help") {
@@ -51,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
         if (!json) process.stdout.write(`Wrote ${files.length} manifests to ${out}\n`);
     }
     process.stdout.write(json ? planJson(result) : planText(result));
+    if (flows) {
+        // The pictures go beside the manifests, else into ./flows.
+        const files = writeFlowPictures(result, path.resolve(out ?? "flows"));
+        if (!json) process.stdout.write(`\nFlows of stack "${result.stack}":\n${flowsTable(result.flows)}\nWrote ${files.join(", ")}\n`);
+    }
     return result.exitCode;
 }
 

@@ -12,6 +12,7 @@ import { runProgram, RuntimeConfig } from "./runtime";
 import { readStackFiles, StackFileError } from "./stack-files";
 import { PlannedResource } from "./types";
 import { SchemaError, Unvalidated, validateKubernetesObjects } from "./validate";
+import { FlowReport, checkFlows } from "./flows/check";
 
 export interface PlanOptions {
     /** The project directory (holding Pulumi.yaml). @default - this repository */
@@ -25,7 +26,7 @@ export interface PlanOptions {
 
 export interface PlanResult {
     stack: string;
-    /** 0 clean, 1 a mandatory violation or a schema error, 2 a configuration error. */
+    /** 0 clean, 1 a mandatory violation, a schema error or a blocked flow, 2 a configuration error. */
     exitCode: 0 | 1 | 2;
     /** Set when the configuration is invalid: every problem, each naming the stack and key. */
     configError?: string;
@@ -36,13 +37,15 @@ export interface PlanResult {
     schemaErrors: SchemaError[];
     /** Kubernetes kinds declared that could not be validated (no model, no CRD schema), with the reason. */
     unvalidated: Unvalidated[];
+    /** Every flow the cell asks for, judged by its NetworkPolicies; a blocked flow fails the plan. */
+    flows: FlowReport;
 }
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** Runs a stack's program offline and checks what it declares: the policy pack and the Kubernetes schemas. */
 export async function plan(opts: PlanOptions): Promise<PlanResult> {
-    const empty = { resources: [], outputs: {}, violations: [], schemaErrors: [], unvalidated: [] };
+    const empty = { resources: [], outputs: {}, violations: [], schemaErrors: [], unvalidated: [], flows: { flows: [], blocked: [], unusedRules: [] } };
     let rc: RuntimeConfig;
     try {
         rc = opts.runtimeConfig ?? readStackFiles(opts.dir ?? PROJECT_DIR, opts.stack);
@@ -62,8 +65,9 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     }
     const violations = evaluatePolicies(run.resources, { environment });
     const { errors: schemaErrors, unvalidated } = validateKubernetesObjects(run.resources);
-    const failed = schemaErrors.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
-    return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidated };
+    const flows = checkFlows(run.resources);
+    const failed = schemaErrors.length > 0 || flows.blocked.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
+    return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidated, flows };
 }
 
 /** The environment class of the stack, for the policies' enforcement levels: the cell's, else the stack's name. */

@@ -20,6 +20,8 @@ export function planJson(result: PlanResult): string {
         violations: result.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn ?? null, message: v.message })),
         schemaErrors: result.schemaErrors.map((e) => ({ urn: e.urn, message: e.message })),
         unvalidated: result.unvalidated.map((u) => ({ kind: u.kind, reason: u.reason })),
+        flows: result.flows.flows,
+        unusedPolicyRules: result.flows.unusedRules,
         summary: { resources: result.resources.length, byType: Object.fromEntries(countsByType(result.resources)) },
     };
     return `${JSON.stringify(doc, null, 2)}\n`;
@@ -56,7 +58,12 @@ export function planText(result: PlanResult): string {
     for (const e of result.schemaErrors) lines.push(`  ${e.message}\n      at ${e.urn}`);
     lines.push(`Not validated: ${result.unvalidated.length}`);
     for (const u of result.unvalidated) lines.push(`  ${u.kind}: ${u.reason}`);
-    lines.push("", result.exitCode === 0 ? "Clean." : "Not clean: a mandatory violation or a schema error.");
+    const f = result.flows;
+    const unresolved = f.flows.filter((x) => x.status === "unresolved");
+    lines.push(`Flows: ${f.flows.length} (${f.blocked.length} blocked, ${unresolved.length} unresolved); policy rules no flow uses: ${f.unusedRules.length} (--flows lists them)`);
+    for (const x of f.blocked) lines.push(`  [blocked] ${x.reason}\n      asked for by ${x.why.join(", ")}`);
+    for (const x of unresolved) lines.push(`  [unresolved, not checked] ${x.reason}`);
+    lines.push("", result.exitCode === 0 ? "Clean." : "Not clean: a mandatory violation, a schema error or a blocked flow.");
     return `${lines.join("\n")}\n`;
 }
 

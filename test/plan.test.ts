@@ -113,8 +113,10 @@ describe("npm run plan -- <stack> --json", () => {
 
     it("has the documented shape", () => {
         const doc = JSON.parse(first);
-        expect(Object.keys(doc)).toEqual(["stack", "resources", "violations", "schemaErrors", "unvalidated", "summary"]);
+        expect(Object.keys(doc)).toEqual(["stack", "resources", "violations", "schemaErrors", "unvalidated", "flows", "unusedPolicyRules", "summary"]);
         expect(doc.stack).toBe("dev");
+        const otlp = doc.flows.find((f: any) => f.from === "kaze/kaze-runtime" && f.to === "observability/otel-collector");
+        expect(otlp).toMatchObject({ port: 4317, protocol: "TCP", via: "cluster", status: "allowed", why: ["env OTEL_EXPORTER_OTLP_ENDPOINT"] });
         for (const r of doc.resources) {
             expect(Object.keys(r)).toEqual(["urn", "type", "name", "parent", "inputs", "options"]);
             expect(Object.keys(r.options)).toEqual(["protect", "retainOnDelete", "dependsOn", "provider"]);

@@ -196,14 +196,18 @@ describe("the dev Kaze cell", () => {
         });
     });
 
-    it("network paths: the runtime reaches gateway and knowledge, which accept it and nothing else from the cluster", () => {
+    it("network paths: the runtime (and its cleanup job, which runs with its environment) reaches gateway and knowledge, which accept them and nothing else from the cluster", () => {
         const runtimePods = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kaze" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "kaze-runtime" } } };
+        const cleanupPods = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kaze" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "kaze-runtime-workspace-cleanup" } } };
         const rt = d.k8s("NetworkPolicy", "kaze-runtime", "kaze").props.spec;
         expect(rt.policyTypes).toEqual(["Ingress", "Egress"]);
         expect(rt.ingress).toEqual([]);
         for (const [w, port] of [["kaze-gateway", 4200], ["kaze-knowledge", 4300]] as const) {
             expect(rt.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kaze" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": w } } }], ports: [{ port, protocol: "TCP" }] });
-            expect(d.k8s("NetworkPolicy", w, "kaze").props.spec.ingress).toEqual([{ from: [runtimePods], ports: [{ port, protocol: "TCP" }] }]);
+            expect(d.k8s("NetworkPolicy", w, "kaze").props.spec.ingress).toEqual([
+                { from: [runtimePods], ports: [{ port, protocol: "TCP" }] },
+                { from: [cleanupPods], ports: [{ port, protocol: "TCP" }] },
+            ]);
         }
     });
 

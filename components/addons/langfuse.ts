@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ServiceEndpoint } from "../flows/cell-flows";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
@@ -35,10 +36,13 @@ export class Langfuse extends pulumi.ComponentResource {
     readonly namespace: string = ADDON_NAMESPACES.langfuse;
     /** In-cluster base URL of the web service (`/api/public/otel` is its OTLP ingestion). */
     readonly webUrl: string;
+    /** The web Service, which the chart creates: for the flows check. */
+    readonly endpoint: ServiceEndpoint;
 
     constructor(name: string, args: LangfuseArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:Langfuse", name, {}, opts);
         this.webUrl = `http://langfuse-web.${this.namespace}.svc.cluster.local:3000`;
+        this.endpoint = { service: "langfuse-web", namespace: this.namespace, podSelector: { "app.kubernetes.io/name": "langfuse", "app.kubernetes.io/component": "web" }, ports: [{ port: 3000 }], owner: "addon langfuse" };
         const ref = (key: (typeof LANGFUSE_SECRET_KEYS)[number]) => ({ secretKeyRef: { name: SECRET, key } });
 
         this.addon = new HelmAddon(

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
+import { DeclaredFlow, ServiceEndpoint } from "../flows/cell-flows";
+import type { NetworkPeer } from "../workloads/network-policy";
 
 /** The collector's Service name: fixed (`fullnameOverride`) so the endpoint workloads use is stable. */
 const SERVICE = "otel-collector";
@@ -40,6 +42,12 @@ export class OtelCollector extends pulumi.ComponentResource {
     readonly otlpHttpEndpoint: string;
     /** Selector of the collector's pods, for workloads' egress policies. */
     readonly podLabels: Readonly<Record<string, string>>;
+    /** The collector's pods on the OTLP/gRPC port: the egress peer of every workload handed {@link otlpEndpoint}. */
+    readonly otlpPeer: NetworkPeer;
+    /** The collector's Service, which the chart creates: for the flows check. */
+    readonly endpoint: ServiceEndpoint;
+    /** The collector's exports (Langfuse, the second sink): for the flows check. */
+    readonly flows: DeclaredFlow[];
 
     constructor(name: string, args: OtelCollectorArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:OtelCollector", name, {}, opts);
@@ -47,6 +55,13 @@ export class OtelCollector extends pulumi.ComponentResource {
         this.otlpEndpoint = `http://${host}:${OTLP_GRPC_PORT}`;
         this.otlpHttpEndpoint = `http://${host}:${OTLP_HTTP_PORT}`;
         this.podLabels = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector" };
+        this.otlpPeer = { namespace: this.namespace, podSelector: { ...this.podLabels }, ports: [{ port: OTLP_GRPC_PORT }] };
+        this.endpoint = { service: SERVICE, namespace: this.namespace, podSelector: { ...this.podLabels }, ports: [{ port: OTLP_GRPC_PORT }, { port: OTLP_HTTP_PORT }], owner: "addon otelCollector" };
+        const from = { name: SERVICE, namespace: this.namespace, podSelector: { ...this.podLabels } };
+        this.flows = [
+            { from, to: args.langfuse.endpoint, why: "OTLP export to Langfuse" },
+            { from, to: args.secondSink.endpoint, why: "OTLP export to the second sink" },
+        ];
 
         const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } };
         const values = {

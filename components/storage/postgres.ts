@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { ServiceEndpoint } from "../flows/cell-flows";
 import * as pulumi from "@pulumi/pulumi";
 import { VaultReaderArgs } from "../addons/helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
@@ -67,6 +68,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
     readonly instanceLabels: Readonly<Record<string, string>>;
     /** Labels of the pooler pods, for NetworkPolicy peers (workloads reach the database only through them). */
     readonly poolerLabels: Readonly<Record<string, string>>;
+    /** The pooler's Service, which CloudNativePG creates: for the flows check. */
+    readonly endpoint: ServiceEndpoint;
 
     constructor(name: string, args: PostgresClusterArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:storage:PostgresCluster", name, {}, opts);
@@ -79,6 +82,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         this.appSecretName = `${args.clusterName}-app`;
         this.instanceLabels = { "cnpg.io/cluster": args.clusterName };
         this.poolerLabels = { "cnpg.io/poolerName": this.poolerName };
+        this.endpoint = { service: this.poolerName, namespace: args.namespace, podSelector: { ...this.poolerLabels }, ports: [{ port: POSTGRES_PORT }], owner: "postgres pooler" };
         const backupSecret = `${args.clusterName}-backup-s3`;
         const ns = args.namespace;
 

@@ -72,8 +72,11 @@ export interface AgentWorkloadArgs {
     metrics?: { path: string; port: number; scrapedBy?: NetworkPeer };
     /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
     serviceMonitor?: boolean;
-    /** OTLP endpoint, as OTEL_EXPORTER_OTLP_ENDPOINT. @default - none */
-    otlpEndpoint?: string;
+    /**
+     * Where traces go: `endpoint` becomes OTEL_EXPORTER_OTLP_ENDPOINT of the workload and its CronJobs,
+     * and `collector` (the collector's pods on that port) is opened for their egress. @default - none
+     */
+    otlp?: { endpoint: string; collector: NetworkPeer };
     /** Peers allowed in, on the ports each names. @default [] - nothing */
     ingressFrom?: NetworkPeer[];
     /** Peers the workload may reach besides DNS. @default [] */
@@ -194,8 +197,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
 
         // Plaintext environment in a ConfigMap; its hash rolls the pods when it changes.
         const envData: Record<string, string> = { ...args.env };
-        if (args.otlpEndpoint) {
-            envData.OTEL_EXPORTER_OTLP_ENDPOINT = args.otlpEndpoint;
+        if (args.otlp) {
+            envData.OTEL_EXPORTER_OTLP_ENDPOINT = args.otlp.endpoint;
             envData.OTEL_SERVICE_NAME = w;
         }
         const configMapName = Object.keys(envData).length > 0 ? workloadConfigMapName(w) : undefined;
@@ -373,7 +376,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         }
 
         // NetworkPolicy derived from peers; sidecars add what they need (git-sync and tailscale reach the internet).
-        const egress: NetworkPeer[] = [...(args.egressTo ?? []), ...pieces.flatMap((p) => p.egress ?? [])];
+        const egress: NetworkPeer[] = [...(args.egressTo ?? []), ...(args.otlp ? [args.otlp.collector] : []), ...pieces.flatMap((p) => p.egress ?? [])];
         if (args.externalHttps) egress.push(internet([{ port: 443 }]));
         if (mainNeedsApi || pieces.some((p) => p.needsApiServer)) {
             if (!args.apiServerEgress?.length) throw new Error(`${w}: its pods call the Kubernetes API, but no apiServerEgress lets them out of the namespace's default deny`);
@@ -427,7 +430,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                     secretName,
                     volume: c.mountWorkspace ? { claimName: workspaceClaim, mountPath: wsPath } : undefined,
                     colocateWith: c.mountWorkspace && rwo ? selector : undefined,
-                    egressTo: dedupe([...(c.egressTo ?? []), ...(c.externalHttps ? [internet([{ port: 443 }])] : [])]),
+                    // The job runs with the workload's environment, so it reaches what that names: the workload's peers, the collector.
+                    egressTo: dedupe([...(args.egressTo ?? []), ...(args.otlp ? [args.otlp.collector] : []), ...(c.egressTo ?? []), ...(c.externalHttps ? [internet([{ port: 443 }])] : [])]),
                     activeDeadlineSeconds: c.activeDeadlineSeconds,
                 },
                 { parent: this, dependsOn: [...upstream, this.identity, ...(this.workspace ? [this.workspace] : [])] },

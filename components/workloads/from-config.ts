@@ -18,8 +18,8 @@ export interface WorkloadContext {
     serviceMonitors?: boolean;
     /** Prometheus' pods, let in on each workload's metrics port. @default - none */
     prometheus?: { namespace: string; podSelector: Record<string, string> };
-    /** OTLP endpoint for every workload. @default - none */
-    otlpEndpoint?: string;
+    /** The OTLP endpoint every workload is handed, and the collector's pods its egress opens. @default - none */
+    otlp?: { endpoint: string; collector: NetworkPeer };
     /** The API server's endpoints, for workloads whose pods call the API. @default [] */
     apiServerEgress?: NetworkPeer[];
 }
@@ -64,7 +64,8 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
             }
         };
         mirror(w.network.egressTo, workloadSelector(source));
-        for (const job of Object.keys(w.cronJobs)) mirror(w.cronJobs[job].egressTo, workloadSelector(childName(source, job)));
+        // A CronJob runs with its workload's environment, so it gets the workload's peers besides its own.
+        for (const job of Object.keys(w.cronJobs)) mirror([...w.network.egressTo, ...w.cronJobs[job].egressTo], workloadSelector(childName(source, job)));
     }
 
     return Object.fromEntries(
@@ -93,7 +94,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 nodePort: w.nodePort,
                 metrics: w.metrics && { ...w.metrics, scrapedBy: ctx.prometheus && { ...ctx.prometheus, ports: [] } },
                 serviceMonitor: ctx.serviceMonitors ?? false,
-                otlpEndpoint: ctx.otlpEndpoint,
+                otlp: ctx.otlp,
                 apiServerEgress: ctx.apiServerEgress,
                 ingressFrom: [...w.network.ingressFrom.map((p) => resolve(p, w.port)), ...mirrored[name]],
                 egressTo: w.network.egressTo.map((p) => resolve(p)),

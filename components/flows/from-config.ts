@@ -1,0 +1,50 @@
+import type { CellConfig } from "../../config/parse";
+import { workloadSelector } from "../naming";
+import type { DeclaredFlow, ExternalEndpoint, ServiceEndpoint } from "./cell-flows";
+
+/** The cluster DNS Service (CoreDNS answers as kube-dns in kube-system). */
+export const KUBE_DNS: ServiceEndpoint = {
+    service: "kube-dns",
+    namespace: "kube-system",
+    podSelector: { "k8s-app": "kube-dns" },
+    ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }],
+    owner: "the cluster",
+};
+
+/** The API server behind `kubernetes.default.svc`, at the endpoints the config names (its 443 forwards to their port). */
+export function apiServerEndpoint(cfg: CellConfig): ExternalEndpoint | undefined {
+    const egress = cfg.kubernetes.apiServerEgress ?? [];
+    if (egress.length === 0) return undefined;
+    return { host: "kubernetes.default.svc", addresses: egress.map((e) => e.cidr), ports: [{ port: 443, targetPort: egress[0].ports[0] }], owner: "agent-estate:kubernetes.apiServerEgress" };
+}
+
+/** The public internet, for `externalHttps`: hosts (LLM providers, GitHub) the workloads' SDKs know, not the config. */
+export const INTERNET: ExternalEndpoint = { host: "internet", owner: "network.externalHttps" };
+
+/**
+ * Flows config declares without a URL in the pods' environment: each workload's egress peer that is
+ * a Service the cell names (a database pooler reached through a URL kept in Vault), and each VIP's
+ * listener reaching its workload's NodePort from the cluster nodes.
+ */
+export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): DeclaredFlow[] {
+    const flows: DeclaredFlow[] = [];
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        const from = { name: w, namespace: spec.namespace, podSelector: workloadSelector(w) };
+        if (spec.network.externalHttps) flows.push({ from, to: `${INTERNET.host}:443`, why: "network.externalHttps" });
+        for (const [job, c] of Object.entries(spec.cronJobs)) {
+            if (c.externalHttps) flows.push({ from: { name: `${w}-${job}`, namespace: spec.namespace, podSelector: workloadSelector(`${w}-${job}`) }, to: `${INTERNET.host}:443`, why: `cronJobs.${job}.externalHttps` });
+        }
+        for (const peer of spec.network.egressTo) {
+            if (!("podSelector" in peer)) continue;
+            const ep = endpoints.find((e) => e.namespace === peer.namespace && Object.entries(e.podSelector).every(([k, v]) => peer.podSelector[k] === v));
+            if (!ep) continue;
+            for (const port of peer.ports) flows.push({ from, to: `${ep.service}.${ep.namespace}.svc:${port}`, why: `peer ${ep.owner}` });
+        }
+    }
+    for (const vip of cfg.f5?.vips ?? []) {
+        for (const l of vip.listeners) {
+            flows.push({ from: { name: `F5 VIP ${vip.name}`, addresses: cfg.f5?.nodes ?? [] }, to: `nodeport:${l.nodePort ?? cfg.workloads[l.workload ?? ""]?.nodePort}`, via: "nodePort", why: `VIP ${vip.name}:${l.port} → ${l.service ?? l.workload}` });
+        }
+    }
+    return flows;
+}
