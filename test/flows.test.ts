@@ -1,9 +1,11 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkFlows, destinationOf, Flow, FlowReport } from "../plan/flows/check";
 import { flowsMermaid, flowsSvg, flowsTable } from "../plan/flows/draw";
 import { judge, Policy, Pod, policyOf } from "../plan/flows/netpol";
 import { PlannedResource } from "../plan/types";
-import { Declared, declare } from "./harness";
+import { Declared, ROOT, declare } from "./harness";
 
 const labelsOf = (ns: string) => ({ "kubernetes.io/metadata.name": ns, ...(ns === "kaze" ? { "agent-estate/cell": "kaze-dev" } : {}) });
 
@@ -124,6 +126,8 @@ describe("the dev cell's flows", () => {
         expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
         expect(svg).toContain(">kaze-runtime</text>");
         expect(svg.trim().endsWith("</svg>")).toBe(true);
+        // The README shows the dev cell's picture as the plan draws it today.
+        expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`\`\`\`mermaid\n${flowsMermaid(report, "Flows of stack dev")}\`\`\``);
         expect(flowsTable(report)).toMatch(/ALLOWED\s+kaze\/kaze-runtime\s+observability\/otel-collector:4317\/TCP/);
     });
 });

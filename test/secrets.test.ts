@@ -103,11 +103,11 @@ describe("the cell's Vault (dev)", () => {
         expect(reader.tokenPolicies).not.toContain("kaze-dev-openclaw");
     });
 
-    it("configures the Kubernetes auth method with the cluster's API server from config", () => {
+    it("configures the Kubernetes auth method with the API server at an address the external Vault reaches", () => {
         const [backend] = d.ofType("vault:index/authBackend:AuthBackend");
         expect(props(backend)).toMatchObject({ type: "kubernetes", path: "kubernetes-kaze-dev" });
         const [config] = d.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig");
-        expect(props(config)).toMatchObject({ backend: "kubernetes-kaze-dev", kubernetesHost: "https://kubernetes.default.svc:443" });
+        expect(props(config)).toMatchObject({ backend: "kubernetes-kaze-dev", kubernetesHost: "https://10.30.0.10:6443" });
     });
 
     it("leaves the mount and the auth method unprotected in dev", () => {

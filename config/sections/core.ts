@@ -24,7 +24,7 @@ export const kubernetesSection = z.strictObject({
     apiServer: z
         .url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' })
         .optional()
-        .describe("API server URL as seen from inside the cluster (Vault's Kubernetes auth calls it back); required when `vault` is set."),
+        .describe("API server URL as Vault reaches it (Vault's Kubernetes auth calls it back to review tokens): `https://kubernetes.default.svc:443` only for a Vault inside the cluster; required when `vault` is set."),
     apiServerEgress: z
         .array(
             z.strictObject({

@@ -177,6 +177,14 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
         if (cfg.kubernetes.apiServer === undefined) {
             issue(["kubernetes", "apiServer"], 'is required when agent-estate:vault is set: Vault\'s Kubernetes auth calls the API server back at this URL, e.g. "https://kubernetes.default.svc:443"');
         }
+        const clusterOnly = (url: string) => /\.svc(\.cluster\.local)?$/.test(new URL(url).hostname);
+        const apiServer = cfg.kubernetes.apiServer;
+        if (apiServer !== undefined && clusterOnly(apiServer) && !clusterOnly(vault.address)) {
+            issue(
+                ["kubernetes", "apiServer"],
+                `is ${apiServer}, a name only the cluster resolves, but Vault (${vault.address}) runs outside the cluster and calls the API server back at this URL to review tokens: give an address Vault reaches, e.g. "https://10.30.0.10:6443"`,
+            );
+        }
         if (vault.tokenMaxTtl < vault.tokenTtl) issue(["vault", "tokenMaxTtl"], `must be at least vault.tokenTtl (${vault.tokenTtl})`);
         if (vault.providerCredentialsHolder !== undefined && !(vault.providerCredentialsHolder in cfg.workloads)) {
             issue(["vault", "providerCredentialsHolder"], `"${vault.providerCredentialsHolder}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
