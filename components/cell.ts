@@ -20,6 +20,8 @@ import { CertManager } from "./addons/cert-manager";
 import { CloudNativePg } from "./addons/cloudnative-pg";
 import { ExternalSecretsOperator } from "./addons/external-secrets-operator";
 import { IngressController } from "./addons/ingress";
+import { CustomResources } from "./crds/custom-resources";
+import { CellIngress, IngressPath, TRAEFIK_MIDDLEWARES_ANNOTATION, traefikMiddleware } from "./ingress/ingress";
 import { Langfuse } from "./addons/langfuse";
 import { Monitoring } from "./addons/monitoring";
 import { OtelCollector } from "./addons/otel-collector";
@@ -70,6 +72,10 @@ export class Cell extends pulumi.ComponentResource {
     readonly vips: Readonly<Record<string, F5Vip>>;
     /** One AgentWorkload per `agent-estate:workloads` entry, by workload name. */
     readonly workloads: Readonly<Record<string, AgentWorkload>>;
+    /** The cell's CRDs and custom resources (`agent-estate:crds`, `customResources`); absent when both are empty. */
+    readonly customResources?: CustomResources;
+    /** One CellIngress per `agent-estate:ingresses` entry, by name. */
+    readonly ingresses: Readonly<Record<string, CellIngress>>;
     /** Cluster add-ons, Longhorn, Postgres and dashboards (`agent-estate:addons`, `storage`, `postgres`). */
     readonly addons: CellAddons;
     /** What the cell means to talk to beyond its pods' URLs, for the plan's flows check. */
@@ -115,7 +121,16 @@ export class Cell extends pulumi.ComponentResource {
 
         this.addons = { ...operators, ...this.declarePlatform(name, cfg, operators, this.externalSecrets?.store) };
 
+        // The cell's own kinds before the workloads that reconcile them; instances after the namespaces.
+        if (Object.keys(cfg.crds).length > 0 || cfg.customResources.length > 0) {
+            this.customResources = new CustomResources(
+                `${name}-custom-resources`,
+                { crds: cfg.crds, instances: cfg.customResources, labels: this.labels, protectState: this.protectState, dependsOn: [...Object.values(this.namespaces), ...(this.addons.monitoring ? [this.addons.monitoring.release] : [])] },
+                { ...this.k8sOpts, dependsOn: Object.values(this.namespaces) },
+            );
+        }
         this.workloads = this.declareWorkloads(cfg);
+        this.ingresses = this.declareIngresses(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
 
@@ -279,6 +294,11 @@ export class Cell extends pulumi.ComponentResource {
             serviceMonitors: this.addons.monitoring !== undefined,
             prometheus: this.addons.monitoring?.prometheusPeer,
             otlp: this.addons.otelCollector && { endpoint: this.addons.otelCollector.otlpEndpoint, collector: this.addons.otelCollector.otlpPeer },
+            ingressController: this.addons.ingress && { namespace: this.addons.ingress.namespace, podSelector: { ...this.addons.ingress.podSelector } },
+            ingressBackends: new Set([
+                ...Object.entries(cfg.workloads).flatMap(([w, spec]) => (spec.ingress.length > 0 ? [w] : [])),
+                ...Object.values(cfg.ingresses).flatMap((i) => i.rules.map((r) => r.backend.service)),
+            ]),
             apiServerEgress: (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) })),
         });
         return Object.fromEntries(
@@ -290,6 +310,40 @@ export class Cell extends pulumi.ComponentResource {
                 // ServiceMonitors need the Prometheus operator's CRDs first.
                 if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
                 return [w, new AgentWorkload(w, args, { ...this.k8sOpts, dependsOn })];
+            }),
+        );
+    }
+
+    /**
+     * Ingresses: the cell's class, hosts, TLS and auth; each path to a Service the cell declared (the
+     * schema checked every backend exists, so a missing one here is a bug).
+     */
+    private declareIngresses(cfg: CellConfig): Record<string, CellIngress> {
+        const controller = this.addons.ingress;
+        if (Object.keys(cfg.ingresses).length === 0) return {};
+        if (!controller) throw new Error("agent-estate:ingresses needs agent-estate:addons.ingress; the config schema should have refused this stack");
+        const backend = (w: string, port?: number) => {
+            const wl = this.workloads[w];
+            if (!wl) throw new Error(`Ingress backend "${w}" is not a declared workload; the config schema should have refused this stack`);
+            return { service: wl.service, namespace: wl.namespace, port: port ?? wl.port };
+        };
+        return Object.fromEntries(
+            Object.entries(cfg.ingresses).map(([name, ing]) => {
+                const paths: IngressPath[] = [
+                    ...Object.entries(cfg.workloads).flatMap(([w, spec]) => spec.ingress.filter((r) => r.ingress === name).flatMap((r) => r.paths.map((p) => ({ ...p, backend: backend(w) })))),
+                    ...ing.rules.map((r) => ({ path: r.path, pathType: r.pathType, backend: backend(r.backend.service, r.backend.port) })),
+                ];
+                const middlewares = [...(ing.forwardAuth ? [controller.protectedIngressAnnotations[TRAEFIK_MIDDLEWARES_ANNOTATION]] : []), ...ing.middlewares.map(traefikMiddleware)];
+                const annotations = { ...ing.annotations, ...(middlewares.length > 0 ? { [TRAEFIK_MIDDLEWARES_ANNOTATION]: middlewares.join(",") } : {}) };
+                const ns = this.namespaces[ing.namespace];
+                return [
+                    name,
+                    new CellIngress(
+                        `${name}-ingress`,
+                        { name, namespace: ing.namespace, labels: this.labels, className: controller.ingressClassName, hosts: ing.hosts, clusterIssuer: this.addons.certManager?.clusterIssuerName, annotations, paths },
+                        { ...this.k8sOpts, dependsOn: [controller.addon.release, ...(ns ? [ns] : [])] },
+                    ),
+                ];
             }),
         );
     }

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { addonsSection, checkAddons, postgresSection, storageSection } from "./sections/addons";
 import { cellSection, imagesSection, kubernetesSection, namespacesSection } from "./sections/core";
 import { checkVipBackends, f5Section } from "./sections/edge";
+import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
+import { checkIngresses, ingressesSection } from "./sections/ingress";
 import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
 import { workloadImageRefs, workloadPeerRefs, workloadsSection, needsApiServer } from "./sections/workloads";
 
@@ -18,6 +20,15 @@ export const cellConfigSchema = z
         namespaces: namespacesSection.describe("The namespaces the cell creates for its workloads (never `default` or an add-on's namespace), each restricted by Pod Security Standards and a default-deny network policy."),
         images: imagesSection.describe("The registry of the estate's own images and the pin (tag, digest or both) of every image the cell runs."),
         workloads: workloadsSection.default({}).describe("The cell's agent workloads by name (e.g. `kaze-runtime`, `kaze-gateway`). Default: {}."),
+        ingresses: ingressesSection
+            .default({})
+            .describe("The cell's Ingresses by name: hosts, TLS and auth here, served by the cell's controller (`addons.ingress`); paths from workloads (`workloads.<name>.ingress`) or `rules`. Default: {}."),
+        crds: crdsSection
+            .default({})
+            .describe("CustomResourceDefinitions the cell owns (apiextensions.k8s.io/v1, structural schemas), keyed by `<plural>.<group>`; the plan validates every instance against them. Default: {}."),
+        customResources: customResourcesSection
+            .default([])
+            .describe("Custom resources of any kind, each checked against its CRD's schema (declared in `crds` or vendored under schemas/crds/) before anything is declared. Default: []."),
         addons: addonsSection.default({}).describe("The cluster add-ons the cell installs, each a pinned Helm chart; an add-on whose key is absent is not installed. Default: {}."),
         storage: storageSection.optional().describe("Longhorn block storage and the cell's StorageClass, with snapshots and off-cluster backups. Default: not installed."),
         postgres: postgresSection
@@ -34,6 +45,8 @@ export const cellConfigSchema = z
     .superRefine((cfg, ctx) => {
         // Cross-section references: checked once here, so each section stays self-contained.
         checkAddons(cfg, ctx);
+        checkIngresses(cfg, ctx);
+        checkCustomResources(cfg, ctx);
         checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx);
         checkVipBackends(cfg.f5, cfg.workloads, ctx);
         const namespaces = new Set(cfg.namespaces.map((n) => n.name));

@@ -30,6 +30,10 @@ export class IngressController extends pulumi.ComponentResource {
     readonly ingressClassName: string;
     /** The controller's namespace, for NetworkPolicies that admit traffic from it. */
     readonly namespace: string;
+    /** The controller's pods, which Ingress backends let in on their Service port. */
+    readonly podSelector: Readonly<Record<string, string>>;
+    /** The controller: "traefik" or "ingress-nginx", for the annotations it reads. */
+    readonly controller: "traefik" | "ingress-nginx";
     /** The ForwardAuth Middleware, when configured. */
     readonly forwardAuth?: k8s.apiextensions.CustomResource;
     /**
@@ -44,6 +48,9 @@ export class IngressController extends pulumi.ComponentResource {
         const traefik = args.controller === "traefik";
         this.namespace = traefik ? ADDON_NAMESPACES.traefik : ADDON_NAMESPACES.ingressNginx;
         this.ingressClassName = traefik ? "traefik" : "nginx";
+        this.controller = args.controller;
+        // The charts' own pod labels (traefik's and ingress-nginx's controller Deployment).
+        this.podSelector = traefik ? { "app.kubernetes.io/name": "traefik" } : { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" };
         const replicas = args.replicas ?? 1;
 
         const restricted = {

@@ -20,6 +20,10 @@ export interface WorkloadContext {
     prometheus?: { namespace: string; podSelector: Record<string, string> };
     /** The OTLP endpoint every workload is handed, and the collector's pods its egress opens. @default - none */
     otlp?: { endpoint: string; collector: NetworkPeer };
+    /** The ingress controller's pods, let in on the service port of each workload an Ingress routes to. @default - none */
+    ingressController?: { namespace: string; podSelector: Record<string, string> };
+    /** Workloads an Ingress of the cell routes to. @default - none */
+    ingressBackends?: ReadonlySet<string>;
     /** The API server's endpoints, for workloads whose pods call the API. @default [] */
     apiServerEgress?: NetworkPeer[];
 }
@@ -96,7 +100,11 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 serviceMonitor: ctx.serviceMonitors ?? false,
                 otlp: ctx.otlp,
                 apiServerEgress: ctx.apiServerEgress,
-                ingressFrom: [...w.network.ingressFrom.map((p) => resolve(p, w.port)), ...mirrored[name]],
+                ingressFrom: [
+                    ...w.network.ingressFrom.map((p) => resolve(p, w.port)),
+                    ...mirrored[name],
+                    ...(ctx.ingressController && ctx.ingressBackends?.has(name) ? [{ ...ctx.ingressController, ports: [{ port: w.port }] }] : []),
+                ],
                 egressTo: w.network.egressTo.map((p) => resolve(p)),
                 externalHttps: w.network.externalHttps,
                 apiAccess: w.apiAccess,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workloadRouteSpec } from "./ingress";
 import { dnsLabel, ipv4Cidr, nodePort, port, quantity } from "./primitives";
 
 const resourceAmounts = z.strictObject({
@@ -251,6 +252,10 @@ export const workloadSpec = z
         network: networkSpec
             .default({ ingressFrom: [], egressTo: [], externalHttps: false })
             .describe("Who may reach the workload and whom it may reach; everything else stays closed by the namespace's default deny."),
+        ingress: z
+            .array(workloadRouteSpec)
+            .default([])
+            .describe("Paths of the cell's Ingresses (`agent-estate:ingresses`) routed to this workload's Service port; the ingress controller's pods are let in on it. Default: []."),
         apiAccess: z.array(apiRuleSpec).default([]).describe("Rules the main container needs on the Kubernetes API; any rule turns token automount on. Default: []."),
         workspace: workspaceSpec.optional().describe("A persistent workspace volume (per pod for a StatefulSet). Default: none."),
         sharedVolumes: z

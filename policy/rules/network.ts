@@ -29,15 +29,22 @@ export const serviceExposure = resourcePolicy<{ exposedNamespaces: string[] }>({
 
 export const ingressTls = resourcePolicy({
     name: "ingress-tls",
-    description: "Every Ingress terminates TLS for every host it routes.",
-    remediationSteps: "Add spec.tls with a cert-manager certificate covering each rule's host.",
+    description: "Every Ingress terminates TLS for every host it routes; a host served without it carries its reason (agent-estate/no-tls-reason), which the report quotes.",
+    remediationSteps: "Add spec.tls with a cert-manager certificate covering each rule's host (the cell's ClusterIssuer); where TLS ends elsewhere, the stack's environment decides whether the stated reason is enough (advisory in dev, mandatory in prod).",
     applies: type => isK8s(type, networking, "Ingress"),
     check: (props, report) => {
+        const reasons = new Map<string, string>();
+        for (const line of String(props.metadata?.annotations?.["agent-estate/no-tls-reason"] ?? "").split("\n")) {
+            const at = line.indexOf(": ");
+            if (at > 0) reasons.set(line.slice(0, at), line.slice(at + 2));
+        }
+        const why = (host: string) => (reasons.has(host) ? ` (reason given: ${reasons.get(host)})` : "");
         const tls = list<Obj>(props.spec?.tls);
-        if (tls.length === 0) return report("has no spec.tls");
+        const rules = list<Obj>(props.spec?.rules);
+        if (tls.length === 0) return report(`has no spec.tls${rules.length === 1 && rules[0].host ? why(rules[0].host) : ""}`);
         const covered = new Set(tls.flatMap(t => list<string>(t.hosts)));
-        eachDecision(list<Obj>(props.spec?.rules), r => {
-            if (r.host && !covered.has(r.host)) report(`host ${r.host} is not covered by spec.tls`);
+        eachDecision(rules, r => {
+            if (r.host && !covered.has(r.host)) report(`host ${r.host} is not covered by spec.tls${why(r.host)}`);
         });
     },
 });

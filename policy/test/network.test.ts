@@ -27,6 +27,10 @@ describe("ingress-tls", () => {
         expect(messages("ingress-tls", ingress({ rules, tls: [{ hosts: ["agent.example.org"], secretName: "agent-tls" }] })))
             .toEqual(["Ingress agent: host api.example.org is not covered by spec.tls"]);
     });
+    it("a host served without TLS is reported with the reason the Ingress records", () => {
+        const plain = k8s("kubernetes:networking.k8s.io/v1:Ingress", "agent", { metadata: { annotations: { "agent-estate/no-tls-reason": "agent.example.org: TLS ends at the F5 VIP" } }, spec: { rules: [{ host: "agent.example.org" }] } });
+        expect(messages("ingress-tls", plain)).toEqual(["Ingress agent: has no spec.tls (reason given: TLS ends at the F5 VIP)"]);
+    });
     it("TLS covering every host passes", () => {
         expect(messages("ingress-tls", ingress({ rules, tls: [{ hosts: ["agent.example.org", "api.example.org"], secretName: "agent-tls" }] }))).toEqual([]);
     });

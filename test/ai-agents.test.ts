@@ -1,0 +1,182 @@
+// The ai-agents platform (seed 002) as the cells ai-agents-dev and ai-agents-prod: the seed's facts, and
+// the errors a team meets when it breaks a CRD instance, an Ingress backend or an operator rule.
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveFamily } from "../config/family";
+import { parseCellConfig } from "../config/parse";
+import { configErrorOf, declare, Declared, rawStackConfig } from "./harness";
+
+const NS = "ai-agents";
+const API = "ai-agents-api";
+const APP = "ai-agents-app";
+const TRAEFIK = { "kubernetes.io/metadata.name": "traefik" };
+
+/** An Ingress's paths as `path pathType → service:port`. */
+function routes(ing: { props: Record<string, any> }): string[] {
+    return ing.props.spec.rules[0].http.paths.map((p: any) => `${p.path} ${p.pathType} → ${p.backend.service.name}:${p.backend.service.port.number}`);
+}
+
+/** The namespaces and ports a NetworkPolicy lets in (or out), one string per rule. */
+function peers(rules: any[], side: "from" | "to"): string[] {
+    return rules.map((r) => {
+        const p = r[side][0];
+        const who = p.ipBlock ? p.ipBlock.cidr : `${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${Object.values(p.podSelector.matchLabels).join(",")}`;
+        return `${who}:${r.ports.map((x: any) => x.port).join(",")}`;
+    });
+}
+
+describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare(stack);
+    });
+
+    it("declares the six labrats.work/v1alpha1 CRDs with structural schemas", () => {
+        const crds = d.kind("CustomResourceDefinition").map((c) => c.props);
+        expect(crds.map((c) => c.spec.names.kind).sort()).toEqual(["AiAgent", "AiConfig", "AiInstruction", "AiModel", "InferenceRequest", "WebhookSource"]);
+        for (const c of crds) {
+            expect(c.apiVersion).toBe("apiextensions.k8s.io/v1");
+            expect(c.spec.group).toBe("labrats.work");
+            expect(c.spec.versions.map((v: any) => v.name)).toEqual(["v1alpha1"]);
+            expect(c.spec.versions[0].schema.openAPIV3Schema.type).toBe("object");
+        }
+        expect(d.k8s("CustomResourceDefinition", "aimodels.labrats.work").props.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.credentialsRef.required).toEqual(["name"]);
+    });
+
+    it("ships the 14 AiInstructions: six global ones by priority, eight local ones with their roles", () => {
+        const byName = Object.fromEntries(d.kind("AiInstruction").map((i) => [i.props.metadata.name, i.props]));
+        expect(Object.keys(byName)).toHaveLength(14);
+        const globals = Object.values(byName).filter((i: any) => i.spec.type === "global").map((i: any) => [i.metadata.name, i.spec.priority]).sort((a: any, b: any) => a[1] - b[1]);
+        expect(globals).toEqual([
+            ["global-code-quality", 10],
+            ["global-commit-format", 20],
+            ["global-security", 30],
+            ["global-documentation", 40],
+            ["global-testing", 50],
+            ["global-repo-compliance", 60],
+        ]);
+        expect(Object.fromEntries(Object.values(byName).filter((i: any) => i.spec.type === "local").map((i: any) => [i.metadata.name, i.spec.roles]))).toEqual({
+            "local-developer-workflow": ["developer", "codex-developer"],
+            "local-reviewer-checklist": ["reviewer", "codex-reviewer"],
+            "local-docs-standards": ["docs"],
+            "local-architect-design": ["architect"],
+            "local-ops-runbook": ["ops"],
+            "local-security-audit": ["security"],
+            "local-triage-process": ["triage"],
+            "local-testing-strategy": ["testing"],
+        });
+        for (const i of Object.values(byName) as any[]) expect(i.metadata.namespace).toBe(NS);
+    });
+
+    it("runs the API on 3001, the App on 3000, the Processor and the Webhook receiver, each with its Service", () => {
+        const ports = Object.fromEntries(d.kind("Service").filter((s) => s.props.metadata.namespace === NS).map((s) => [s.props.metadata.name, s.props.spec.ports[0].port]));
+        expect(ports).toEqual({ [API]: 3001, [APP]: 3000, "ai-agents-processor": 3001, "ai-agents-webhook": 3001 });
+        expect(d.k8s("ConfigMap", "ai-agents-webhook-config", NS).props.data.WEBHOOK_SOURCE_NAME).toBe("github");
+        expect(d.k8s("ConfigMap", `${API}-config`, NS).props.data).toMatchObject({ PORT: "3001", WORKER_CONCURRENCY: "5", WORKSPACE_DIR: "/workspace/jobs", ACCOUNTS_DIR: "/workspace/.accounts", UPLOADS_DIR: "/workspace/uploads" });
+    });
+
+    it("splits the Ingresses by auth: ai-agents-public without middleware, ai-agents-protected behind Authelia", () => {
+        const pub = d.k8s("Ingress", "ai-agents-public", NS);
+        expect(pub.props.metadata.annotations?.["traefik.ingress.kubernetes.io/router.middlewares"]).toBeUndefined();
+        expect(routes(pub)).toEqual([
+            `/api/events/ingest Exact → ${API}:3001`,
+            `/api/jobs/submit Exact → ${API}:3001`,
+            `/metrics Exact → ${API}:3001`,
+            `/health Exact → ${API}:3001`,
+            `/ready Exact → ${API}:3001`,
+            "/api/webhooks/github Prefix → ai-agents-webhook:3001",
+            `/api/webhooks Prefix → ${API}:3001`,
+        ]);
+        const prot = d.k8s("Ingress", "ai-agents-protected", NS);
+        expect(prot.props.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"]).toBe("authelia-authelia@kubernetescrd");
+        expect(routes(prot)).toEqual([`/api Prefix → ${API}:3001`, `/ Prefix → ${APP}:3000`]);
+        for (const ing of [pub, prot]) {
+            expect(ing.props.spec.ingressClassName).toBe("traefik");
+            expect(ing.props.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt");
+            expect(ing.props.spec.tls).toEqual([{ hosts: [ing.props.spec.rules[0].host], secretName: `${ing.props.metadata.name}-tls` }]);
+        }
+        expect(d.release("traefik").props.values.providers.kubernetesCRD.allowCrossNamespace).toBe(true);
+    });
+
+    it("lets into the API only Traefik, the App, the webhook receiver and the client namespaces; out only DNS, the API server and HTTPS", () => {
+        const np = d.k8s("NetworkPolicy", API, NS).props.spec;
+        expect(peers(np.ingress, "from").sort()).toEqual(
+            [`${NS}/${APP}:3001`, `${NS}/ai-agents-webhook:3001`, "github-ai-agents/github-ai-agents:3001", "reader-ai-agents/reader-ai-agents:3001", "traefik/traefik:3001", "monitoring/prometheus:3001"].sort(),
+        );
+        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
+        expect(np.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "traefik").from[0].namespaceSelector.matchLabels).toEqual(TRAEFIK);
+    });
+
+    it("lets into the App only Traefik, and out only to the API and DNS", () => {
+        const np = d.k8s("NetworkPolicy", APP, NS).props.spec;
+        expect(peers(np.ingress, "from")).toEqual(["traefik/traefik:3000"]);
+        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", `${NS}/${API}:3001`]);
+    });
+
+    it("gives the operator a Role to reconcile its CRDs and run Jobs without names, and Secrets only by name", () => {
+        const rules = d.k8s("Role", API, NS).props.rules;
+        expect(rules.find((r: any) => r.apiGroups[0] === "batch")).toEqual({ apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"] });
+        expect(rules.find((r: any) => r.resources.includes("secrets"))).toEqual({ apiGroups: [""], resources: ["secrets"], verbs: ["get", "update", "patch"], resourceNames: ["github-app-credentials", "claude-credentials"] });
+        expect(d.kind("ClusterRole")).toEqual([]);
+    });
+
+    it("delivers OIDC_CLIENT_SECRET, JWT_SECRET, SUBMIT_API_KEYS and github-app-credentials from Vault", () => {
+        const env = d.k8s("ExternalSecret", API, NS).props.spec;
+        expect(env.data.map((e: any) => e.secretKey).sort()).toEqual(["JWT_SECRET", "OIDC_CLIENT_SECRET", "SUBMIT_API_KEYS"]);
+        expect(d.k8s("ExternalSecret", "github-app-credentials", NS).props.spec.target.name).toBe("github-app-credentials");
+    });
+
+    it("scrapes the API's /metrics with a ServiceMonitor, and runs the cleanup and token-refresh CronJobs", () => {
+        expect(d.k8s("ServiceMonitor", API, NS).props.spec.endpoints[0].path).toBe("/metrics");
+        expect(d.kind("CronJob").map((c) => c.props.metadata.name).sort()).toEqual([`${API}-cleanup`, `${API}-token-refresh`]);
+    });
+
+    it("runs the platform's images from ghcr.io/labrats-work: semver tags in dev, digests in prod", () => {
+        const image = d.k8s("Deployment", API, NS).props.spec.template.spec.containers[0].image as string;
+        expect(image.startsWith("ghcr.io/labrats-work/apps.ai-agents:1.42.0")).toBe(true);
+        if (stack.endsWith("prod")) expect(image).toMatch(/@sha256:[a-f0-9]{64}$/);
+        else expect(image).toBe("ghcr.io/labrats-work/apps.ai-agents:1.42.0");
+    });
+
+    it("keeps the workspace ReadWriteMany in prod (several API pods), ReadWriteOnce in single-replica dev", () => {
+        const pvc = d.k8s("PersistentVolumeClaim", `${API}-workspace`, NS);
+        expect(pvc.props.spec.accessModes).toEqual([stack.endsWith("prod") ? "ReadWriteMany" : "ReadWriteOnce"]);
+        expect(pvc.protect).toBe(stack.endsWith("prod"));
+    });
+});
+
+describe("ai-agents config errors, each naming stack and key", () => {
+    const broken = (change: (v: Record<string, any>) => void) => {
+        const raw = resolveFamily(rawStackConfig("ai-agents-dev"));
+        const values = structuredClone(raw.values) as Record<string, any>;
+        change(values);
+        return configErrorOf(parseCellConfig, { ...raw, values });
+    };
+
+    it("an AiInstruction that breaks its CRD's schema", () => {
+        const e = broken((v) => (v.customResources[0].spec.priority = "high"));
+        expect(e.message).toContain('stack "ai-agents-dev", agent-estate:customResources[0].spec.priority: breaks the schema of AiInstruction (CRD aiinstructions.labrats.work): must be integer');
+        const typo = broken((v) => (v.customResources[7].spec.type = "regional"));
+        expect(typo.problems).toContainEqual({ key: "agent-estate:customResources[7].spec.type", message: expect.stringMatching(/must be equal to one of the allowed values \("global", "local"\)/) });
+        const noRoles = broken((v) => delete v.customResources[8].spec.roles);
+        expect(noRoles.problems.map((p) => p.key)).toContain("agent-estate:customResources[8].spec");
+    });
+
+    it("an Ingress path to a Service the cell does not declare", () => {
+        const e = broken((v) => v.ingresses["ai-agents-public"].rules = [{ path: "/status", backend: { service: "ai-agents-status" } }]);
+        expect(e.message).toContain('stack "ai-agents-dev", agent-estate:ingresses.ai-agents-public.rules[0].backend.service: "ai-agents-status" is not a Service the cell declares');
+        const route = broken((v) => (v.workloads["ai-agents-app"].ingress[0].ingress = "ai-agents-privat"));
+        expect(route.message).toContain('stack "ai-agents-dev", agent-estate:workloads.ai-agents-app.ingress[0].ingress: "ai-agents-privat" is not an Ingress of agent-estate:ingresses');
+    });
+
+    it("an operator rule with a wildcard", () => {
+        const e = broken((v) => (v.workloads["ai-agents-api"].apiAccess[1].verbs = ["*"]));
+        expect(e.message).toContain('stack "ai-agents-dev", agent-estate:workloads.ai-agents-api.apiAccess[1].verbs[0]: "*" grants every verb');
+    });
+
+    it("a host without TLS and without a reason; a path routed twice", () => {
+        const e = broken((v) => (v.ingresses["ai-agents-public"].hosts[0].tls = false));
+        expect(e.problems).toContainEqual({ key: "agent-estate:ingresses.ai-agents-public.hosts[0].noTlsReason", message: expect.stringMatching(/say why/) });
+        const twice = broken((v) => v.workloads["ai-agents-app"].ingress.push({ ingress: "ai-agents-public", paths: [{ path: "/health", pathType: "Exact" }] }));
+        expect(twice.problems.find((p) => p.key === "agent-estate:workloads.ai-agents-app.ingress[1].paths[0].path")?.message).toMatch(/already routed by workload "ai-agents-api"/);
+    });
+});
