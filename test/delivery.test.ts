@@ -40,7 +40,7 @@ describe("the delivery stack", () => {
     });
 
     it("never manages its own deployment settings", () => {
-        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["dev", "prod", "rooster"]);
+        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
     });
 
     it("keeps each deployment's credentials secret (the operation context carries the kubeconfig)", () => {
@@ -60,14 +60,14 @@ describe("the delivery stack", () => {
 
     it("checks every stack for drift every six hours without remediating on its own", () => {
         const drift = props(d, "pulumiservice:index:DriftSchedule");
-        expect(drift.map((s) => s.props.stack).sort()).toEqual(["dev", "prod", "rooster"]);
+        expect(drift.map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
         for (const s of drift) expect(s.props).toMatchObject({ scheduleCron: "0 */6 * * *", autoRemediate: false });
     });
 
     it("binds the agent-estate policy pack, preventative, to the prod stacks only", () => {
         const [group] = props(d, "pulumiservice:index:PolicyGroup");
         expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks", policyPacks: [{ name: "agent-estate" }] });
-        expect(group.props.stacks.map((s: Props) => s.name).sort()).toEqual(["prod", "rooster"]);
+        expect(group.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "prod", "rooster"]);
     });
 
     it("manages the Pulumi Cloud objects through an explicit provider holding the access token as a secret", () => {
