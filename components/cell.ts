@@ -4,12 +4,21 @@ import * as tailscale from "@pulumi/tailscale";
 import * as vault from "@pulumi/vault";
 import { CellConfig } from "../config/parse";
 import { addonVaultKeys } from "../config/sections/addons";
-import { VipListener } from "../config/sections/edge";
+import { listenerNodePort } from "../config/references";
+import { vipListenerService } from "../config/sections/edge";
+import { gatewayServiceName, routeNames } from "../config/sections/gateways";
 import * as f5bigip from "./edge/f5bigip";
 import { F5ClusterNodes } from "./edge/f5-nodes";
-import { F5Vip, F5VipListener } from "./edge/f5-vip";
+import { F5Vip } from "./edge/f5-vip";
 import { workloadVaultKeys } from "../config/sections/secrets";
-import { TAILSCALE_AUTHKEY, cellLabels, cellSelector, serviceAccountName, serviceHost } from "./naming";
+import { TAILSCALE_AUTHKEY, cellLabels, cellSelector, serviceAccountName, serviceHost, workloadSelector } from "./naming";
+import { AgentgatewayBackend } from "./agentgateway/backend";
+import { AgentgatewayControlPlane } from "./agentgateway/control-plane";
+import { AgentgatewayPolicies } from "./agentgateway/policies";
+import { CellGateway } from "./gateway/gateway";
+import { Kagent } from "./kagent/kagent";
+import { KagentResources } from "./kagent/resources";
+import { CLUSTER_DNS, internet, NetworkPeer } from "./workloads/network-policy";
 import { CellNamespace } from "./network/namespace";
 import { AgentWorkload } from "./workloads/agent-workload";
 import { workloadArgsFromConfig } from "./workloads/from-config";
@@ -44,6 +53,22 @@ export interface CellAddons {
     postgres?: PostgresCluster;
     dashboards?: Dashboards;
 }
+
+/** AgentGateway's control plane, backends (with their routes) and policies (without `agent-estate:agentgateway`, absent). */
+export interface CellAgentgateway {
+    controlPlane: AgentgatewayControlPlane;
+    backends: Record<string, AgentgatewayBackend>;
+    policies: AgentgatewayPolicies;
+}
+
+/** kagent's charts and resources (without `agent-estate:kagent`, absent). */
+export interface CellKagent {
+    kagent: Kagent;
+    resources: KagentResources;
+}
+
+/** The xDS port of the AgentGateway control plane, from which its proxies fetch their configuration. */
+const AGENTGATEWAY_XDS_PORT = 9978;
 
 /** The options of every Kubernetes child of the cell: parented to it, on its explicit provider. */
 type KubernetesOptions = { parent: pulumi.Resource; providers: { kubernetes: k8s.Provider } };
@@ -80,6 +105,12 @@ export class Cell extends pulumi.ComponentResource {
     readonly addons: CellAddons;
     /** What the cell means to talk to beyond its pods' URLs, for the plan's flows check. */
     readonly flows: CellFlows;
+    /** The cell's Gateways by name (`agent-estate:gateways`). */
+    readonly gateways: Readonly<Record<string, CellGateway>>;
+    /** AgentGateway (`agent-estate:agentgateway`). */
+    readonly agentgateway?: CellAgentgateway;
+    /** kagent (`agent-estate:kagent`). */
+    readonly kagent?: CellKagent;
 
     private readonly config: CellConfig;
     /** The cell's labels, on every object it declares. */
@@ -109,7 +140,7 @@ export class Cell extends pulumi.ComponentResource {
         this.namespaces = Object.fromEntries(
             cfg.namespaces.map((ns) => [
                 ns.name,
-                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...this.labels } }, this.k8sOpts),
+                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...this.labels }, podSecurity: ns.podSecurity.level, podSecurityReason: ns.podSecurity.reason }, this.k8sOpts),
             ]),
         );
 
@@ -129,6 +160,13 @@ export class Cell extends pulumi.ComponentResource {
                 { ...this.k8sOpts, dependsOn: Object.values(this.namespaces) },
             );
         }
+
+        // The gateway operator, then its Gateways, then the backends and policies that attach to them.
+        const controlPlane = this.declareAgentgatewayControlPlane(name, cfg);
+        this.gateways = this.declareGateways(cfg, controlPlane?.release);
+        this.agentgateway = controlPlane && this.declareAgentgateway(name, cfg, controlPlane);
+        this.kagent = this.declareKagent(name, cfg);
+
         this.workloads = this.declareWorkloads(cfg);
         this.ingresses = this.declareIngresses(cfg);
 
@@ -136,7 +174,7 @@ export class Cell extends pulumi.ComponentResource {
 
         this.flows = this.declareFlows(name, cfg);
 
-        this.registerOutputs({ namespaces: Object.keys(this.namespaces), vips: Object.keys(this.vips) });
+        this.registerOutputs({ namespaces: Object.keys(this.namespaces), gateways: Object.keys(this.gateways), vips: Object.keys(this.vips) });
     }
 
     /**
@@ -167,6 +205,9 @@ export class Cell extends pulumi.ComponentResource {
             // Each workload's in-cluster address.
             workloads: Object.fromEntries(Object.entries(this.workloads).map(([w, wl]) => [w, `http://${serviceHost(w, wl.namespace)}:${wl.port}`])),
             vips: Object.values(this.vips).flatMap((v) => v.endpoints),
+            // Each Gateway's listeners as `host:port` in the cluster, and the NodePorts behind them.
+            gateways: Object.fromEntries(Object.entries(cfg.gateways).map(([g, spec]) => [g, spec.listeners.map((l) => ({ port: l.port, nodePort: l.nodePort }))])),
+            agents: this.kagent && Object.keys(this.kagent.resources.agents).sort(),
             // Where the cell's credentials live and who gets them; names only, never a value.
             vault: this.vault && { kvMount: this.vault.kvMount, kubernetesAuthPath: this.vault.authPath, policies: Object.keys(this.vault.policies).sort() },
             externalSecrets: Object.keys(this.externalSecrets?.externalSecrets ?? {}).sort(),
@@ -383,7 +424,7 @@ export class Cell extends pulumi.ComponentResource {
         const l = cfg.storage?.longhorn;
         const longhorn = l && new Longhorn(
             `${name}-longhorn`,
-            { cell, labels, protectState, ...vault, chart: l.chart, replicas: l.replicas, reclaimPolicy: l.reclaimPolicy, snapshot: l.snapshot, backup: l.backup, backupTarget: { url: l.backupTarget.url, endpoint: l.backupTarget.endpoint, vaultKey: l.backupTarget.credentials.vaultKey } },
+            { cell, labels, protectState, ...vault, chart: l.chart, replicas: l.replicas, reclaimPolicy: l.reclaimPolicy, snapshot: l.snapshot, backup: l.backup, backupTarget: l.backupTarget && { url: l.backupTarget.url, endpoint: l.backupTarget.endpoint, vaultKey: l.backupTarget.credentials.vaultKey } },
             k8sOpts,
         );
         const monitoring = a.monitoring && new Monitoring(
@@ -417,9 +458,24 @@ export class Cell extends pulumi.ComponentResource {
             k8sOpts,
         );
         const o = a.otelCollector;
+        // In a namespace of the cell (beside the proxies it serves), the collector opens only its own pods and reaches only its sinks.
+        const shared = o && this.namespaces[o.namespace];
         const otelCollector = o && new OtelCollector(
             `${name}-otel-collector`,
-            { cell, labels, ...vault, chart: o.chart, image: o.image, langfuse: { endpoint: o.langfuse.endpoint, vaultKey: o.langfuse.credentials.vaultKey }, secondSink: o.secondSink },
+            {
+                cell,
+                labels,
+                ...vault,
+                chart: o.chart,
+                image: o.image,
+                name: o.name,
+                namespace: o.namespace,
+                existingNamespace: shared,
+                acceptFrom: o.acceptFrom,
+                egress: shared && this.peerRules([CLUSTER_DNS, ...this.endpointPeers(o.langfuse.endpoint), ...this.endpointPeers(o.secondSink.endpoint)]),
+                langfuse: { endpoint: o.langfuse.endpoint, vaultKey: o.langfuse.credentials?.vaultKey },
+                secondSink: o.secondSink,
+            },
             k8sOpts,
         );
         const lf = a.langfuse;
@@ -458,6 +514,185 @@ export class Cell extends pulumi.ComponentResource {
         );
     }
 
+    /**
+     * Where a URL (or `host:port`) leads, as network peers: the pods of a Service the cell declares,
+     * or the external endpoint's address (its /32 when it is an IPv4 address, else the internet on
+     * its port). The config checked that every such URL resolves.
+     */
+    private endpointPeers(raw: string): NetworkPeer[] {
+        const cfg = this.config;
+        const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `grpc://${raw}`);
+        const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+        const labels = url.hostname.replace(/\.svc(\.cluster\.local)?$/, "").split(".");
+        if (labels.length <= 2 && (labels.length === 1 || this.namespaces[labels[1]] !== undefined || labels[1] === cfg.kagent?.namespace)) {
+            const [service, namespace = cfg.addons.otelCollector?.namespace ?? ""] = labels;
+            const w = cfg.workloads[service];
+            if (w) return [{ namespace: w.namespace, podSelector: workloadSelector(service), ports: [{ port }] }];
+            const t = cfg.kagent?.telemetryCollector;
+            if (t && service === t.service) return [{ namespace: cfg.kagent?.namespace ?? namespace, podSelector: t.podSelector, ports: [{ port }] }];
+            const gw = this.gateways?.[service] ?? Object.values(this.gateways ?? {}).find((g) => gatewayServiceName(g.name, cfg.gateways[g.name]) === service);
+            if (gw) return [{ namespace: gw.namespace, podSelector: { ...gw.podLabels }, ports: [{ port }] }];
+            return [];
+        }
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(url.hostname)) return [{ cidr: `${url.hostname}/32`, ports: [{ port }] }];
+        return [internet([{ port }])];
+    }
+
+    /** Egress rules from peers (the form the add-ons' policies take). */
+    private peerRules(peers: NetworkPeer[]): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+        return peers.map((p) => ({
+            to: [
+                "cidr" in p
+                    ? { ipBlock: { cidr: p.cidr, except: p.except && p.except.length > 0 ? p.except : undefined } }
+                    : { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.namespace } }, podSelector: { matchLabels: p.podSelector } },
+            ],
+            ports: p.ports.map((x) => ({ port: x.port, protocol: x.protocol ?? "TCP" })),
+        }));
+    }
+
+    /** AgentGateway's control plane: its CRDs, the pinned chart and the license, in the namespace the cell declares. */
+    private declareAgentgatewayControlPlane(name: string, cfg: CellConfig): AgentgatewayControlPlane | undefined {
+        const ag = cfg.agentgateway;
+        if (!ag) return undefined;
+        const ns = this.namespaces[ag.namespace];
+        return new AgentgatewayControlPlane(
+            `${name}-agentgateway`,
+            { ...this.vaultReader(), namespace: ag.namespace, crds: ag.crds, controlPlane: ag.controlPlane, values: ag.values, license: ag.license, labels: this.labels, dependsOn: ns ? [ns] : [] },
+            this.k8sOpts,
+        );
+    }
+
+    /** How a component reads Vault: after the operator and through the cell's store. */
+    private vaultReader(): { externalSecretsOperator?: pulumi.Resource; secretStore?: pulumi.Resource; refreshInterval?: string } {
+        return { externalSecretsOperator: this.addons.externalSecrets?.release, secretStore: this.externalSecrets?.store, refreshInterval: this.config.vault?.refreshInterval };
+    }
+
+    /**
+     * Gateways (the platform's half of Gateway API): each with its NodePort Service and its proxy's
+     * NetworkPolicy. A proxy reaches the control plane's xDS, DNS, the trace collector, and what the
+     * backends routed through it forward to: MCP workloads, external endpoints, LLM providers (HTTPS).
+     */
+    private declareGateways(cfg: CellConfig, controller: pulumi.Resource | undefined): Record<string, CellGateway> {
+        const ag = cfg.agentgateway;
+        const collector = this.addons.otelCollector;
+        return Object.fromEntries(
+            Object.entries(cfg.gateways).map(([g, spec]) => {
+                const egress: NetworkPeer[] = [];
+                if (ag && spec.namespace === ag.namespace) egress.push({ namespace: ag.namespace, podSelector: {}, ports: [{ port: AGENTGATEWAY_XDS_PORT }] });
+                if (ag?.tracing && collector) egress.push({ namespace: collector.namespace, podSelector: { ...collector.podLabels }, ports: [{ port: 4317 }] });
+                for (const backend of Object.values(ag?.backends ?? {})) {
+                    if (!backend.routes.some((r) => r.gateway === g)) continue;
+                    if (backend.ai) egress.push(internet([{ port: 443 }]));
+                    const targets = ((backend.mcp?.targets as unknown[] | undefined) ?? []) as Array<{ static?: { host?: unknown; port?: unknown } }>;
+                    const hosts = [...targets.map((t) => t.static), backend.static as { host?: unknown; port?: unknown } | undefined];
+                    for (const h of hosts) if (typeof h?.host === "string" && typeof h.port === "number") egress.push(...this.endpointPeers(`${h.port === 443 ? "https" : "http"}://${h.host}:${h.port}`));
+                }
+                const unique = [...new Map(egress.map((p) => [JSON.stringify(p), p])).values()];
+                const gateway = new CellGateway(
+                    `gateway-${g}`,
+                    {
+                        name: g,
+                        namespace: spec.namespace,
+                        className: spec.className,
+                        listeners: spec.listeners,
+                        serviceName: gatewayServiceName(g, spec),
+                        egressTo: unique,
+                        labels: this.labels,
+                        dependsOn: [...(this.namespaces[spec.namespace] ? [this.namespaces[spec.namespace]] : []), ...(controller ? [controller] : [])],
+                    },
+                    this.k8sOpts,
+                );
+                return [g, gateway];
+            }),
+        );
+    }
+
+    /** AgentGateway's backends (each with the routes it needs on its Gateways) and its policies, tracing included. */
+    private declareAgentgateway(name: string, cfg: CellConfig, controlPlane: AgentgatewayControlPlane): CellAgentgateway {
+        const ag = cfg.agentgateway;
+        if (!ag) throw new Error("agent-estate:agentgateway is missing; the caller checked it");
+        const after = [controlPlane.crds, ...Object.values(this.gateways).map((g) => g.gateway)];
+        const backends = Object.fromEntries(
+            Object.entries(ag.backends).map(([b, backend]) => {
+                const names = routeNames(b, backend.routes);
+                const { routes, apiKey, ...upstream } = backend;
+                return [
+                    b,
+                    new AgentgatewayBackend(
+                        `agentgateway-backend-${b}`,
+                        {
+                            ...this.vaultReader(),
+                            name: b,
+                            namespace: ag.namespace,
+                            spec: Object.fromEntries(Object.entries(upstream).filter(([, v]) => v !== undefined)),
+                            apiKey,
+                            routes: routes.map((r, i) => ({ name: names[i], gateway: { name: r.gateway, namespace: cfg.gateways[r.gateway].namespace }, path: r.path, timeout: r.timeout })),
+                            labels: this.labels,
+                            dependsOn: after,
+                        },
+                        this.k8sOpts,
+                    ),
+                ];
+            }),
+        );
+        const collector = this.addons.otelCollector;
+        const gatewaysHere = Object.entries(cfg.gateways).filter(([, g]) => g.namespace === ag.namespace).map(([g]) => g);
+        const policies = new AgentgatewayPolicies(
+            `${name}-agentgateway-policies`,
+            {
+                namespace: ag.namespace,
+                policies: Object.fromEntries(Object.entries(ag.policies).filter(([, p]) => p.enabled).map(([p, policy]) => [p, policy.spec])),
+                tracing:
+                    ag.tracing && collector
+                        ? { gateways: gatewaysHere, collector: { name: collector.serviceName, namespace: collector.namespace, port: 4317 }, randomSampling: ag.tracing.randomSampling }
+                        : undefined,
+                labels: this.labels,
+                dependsOn: [...after, ...Object.values(backends).flatMap((b) => [b.backend, ...Object.values(b.routes)])],
+            },
+            this.k8sOpts,
+        );
+        return { controlPlane, backends, policies };
+    }
+
+    /** kagent: its charts and license, then the ModelConfigs, MCP servers and Agents. */
+    private declareKagent(name: string, cfg: CellConfig): CellKagent | undefined {
+        const k = cfg.kagent;
+        if (!k) return undefined;
+        const ns = this.namespaces[k.namespace];
+        const t = k.telemetryCollector;
+        const collector = this.addons.otelCollector;
+        const kagent = new Kagent(
+            `${name}-kagent`,
+            {
+                ...this.vaultReader(),
+                namespace: k.namespace,
+                crds: k.crds,
+                management: k.management,
+                controller: k.controller,
+                license: k.license,
+                telemetryIngress: t && collector ? { podSelector: t.podSelector, port: t.port, fromNamespace: collector.namespace } : undefined,
+                labels: this.labels,
+                dependsOn: ns ? [ns] : [],
+            },
+            this.k8sOpts,
+        );
+        const resources = new KagentResources(
+            `${name}-kagent-resources`,
+            {
+                ...this.vaultReader(),
+                namespace: k.namespace,
+                modelConfigs: k.modelConfigs,
+                remoteMCPServers: Object.fromEntries(Object.entries(k.remoteMCPServers).map(([r, x]) => [r, x.spec])),
+                mcpServers: Object.fromEntries(Object.entries(k.mcpServers).map(([m, x]) => [m, x.spec])),
+                agents: Object.fromEntries(Object.entries(k.agents).map(([a, x]) => [a, x.spec])),
+                labels: this.labels,
+                dependsOn: [kagent.crds, kagent.controller],
+            },
+            this.k8sOpts,
+        );
+        return { kagent, resources };
+    }
+
     /** Edge: the explicit BIG-IP provider, the cluster nodes on it, and one F5Vip per configured VIP. */
     private declareVips(name: string, cfg: CellConfig, f5: NonNullable<CellConfig["f5"]>): Record<string, F5Vip> {
         const password = this.secret("f5Password", "Pulumi manages the BIG-IP with it");
@@ -481,20 +716,11 @@ export class Cell extends pulumi.ComponentResource {
                         partition: f5.partition,
                         nodes: nodes.nodes,
                         healthCheck: vip.healthCheck,
-                        listeners: vip.listeners.map((l) => vipListener(l, cfg)),
+                        listeners: vip.listeners.map((l) => ({ port: l.port, nodePort: listenerNodePort(l, cfg), backend: vipListenerService(l) })),
                     },
                     f5Opts,
                 ),
             ]),
         );
     }
-}
-
-/** A VIP listener with its NodePort resolved: a raw one, or the named workload's (the schema checked it exists). */
-function vipListener(l: VipListener, cfg: CellConfig): F5VipListener {
-    if (l.nodePort !== undefined) return { port: l.port, nodePort: l.nodePort, backend: l.service ?? `NodePort ${l.nodePort}` };
-    const workload = l.workload ?? "";
-    const nodePort = cfg.workloads[workload]?.nodePort;
-    if (nodePort === undefined) throw new Error(`VIP listener on port ${l.port}: workload "${workload}" has no nodePort; the config schema should have refused this stack`);
-    return { port: l.port, nodePort, backend: l.service ?? workload };
 }

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { addonsSection, checkAddons, postgresSection, storageSection } from "./sections/addons";
 import { cellSection, imagesSection, kubernetesSection, namespacesSection } from "./sections/core";
-import { checkVipBackends, f5Section } from "./sections/edge";
+import { f5Section } from "./sections/edge";
+import { agentgatewaySection } from "./sections/agentgateway";
+import { externalEndpointsSection } from "./sections/endpoints";
+import { gatewaysSection } from "./sections/gateways";
+import { kagentSection } from "./sections/kagent";
+import { checkReferences } from "./references";
 import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
 import { checkIngresses, ingressesSection } from "./sections/ingress";
 import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
@@ -41,6 +46,16 @@ export const cellConfigSchema = z
             .optional()
             .describe("The tailnet that workloads with the tailscale sidecar, and external nodes, join; Pulumi mints their auth keys. Needs the secret `tailscaleOauthClientSecret`. Default: off."),
         f5: f5Section.optional().describe("The F5 BIG-IP that fronts the cell: the cluster nodes behind it and the VIPs; needs the secret `f5Password`. Default: off."),
+        externalEndpoints: externalEndpointsSection
+            .default({})
+            .describe("Endpoints the cell uses but does not run (an external Langfuse, a SaaS MCP server), by name; URLs that leave the cluster must be one of these. Default: {}."),
+        gateways: gatewaysSection
+            .default({})
+            .describe("Gateway API Gateways by name: class, namespace, listeners and the fixed NodePorts of their proxy Services; backends and workloads attach HTTPRoutes to them. Default: {}."),
+        agentgateway: agentgatewaySection
+            .optional()
+            .describe("AgentGateway: its pinned control plane, LLM and MCP backends with their routes, and its policies. Default: not installed."),
+        kagent: kagentSection.optional().describe("kagent: its pinned charts, ModelConfigs, MCP servers and Agents. Default: not installed."),
     })
     .superRefine((cfg, ctx) => {
         // Cross-section references: checked once here, so each section stays self-contained.
@@ -48,7 +63,7 @@ export const cellConfigSchema = z
         checkIngresses(cfg, ctx);
         checkCustomResources(cfg, ctx);
         checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx);
-        checkVipBackends(cfg.f5, cfg.workloads, ctx);
+        checkReferences(cfg, ctx);
         const namespaces = new Set(cfg.namespaces.map((n) => n.name));
         for (const [name, w] of Object.entries(cfg.workloads)) {
             if (!namespaces.has(w.namespace)) {

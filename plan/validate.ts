@@ -16,6 +16,7 @@ const MODEL_PACKAGES = [
     "@kubernetes-models/cert-manager",
     "@kubernetes-models/prometheus-operator",
     "@kubernetes-models/traefik",
+    "@kubernetes-models/gateway-api",
 ];
 
 /** Pulumi's marker for a value not known until apply. */

@@ -264,7 +264,6 @@ describe("an add-on toggle", () => {
         ["ingress", "agent-estate:addons:IngressController"],
         ["certManager", "agent-estate:addons:CertManager"],
         ["otelCollector", "agent-estate:addons:OtelCollector"],
-        ["langfuse", "agent-estate:addons:Langfuse"],
     ])("addons.%s removes exactly that add-on, and nothing appears", async (key, type) => {
         const { removed, added } = await without("addons", key);
         expect(added).toEqual([]);
@@ -286,9 +285,20 @@ describe("an add-on toggle", () => {
         expect(removed).toEqual([...component("agent-estate:storage:PostgresCluster"), board].sort());
     });
 
+    it("addons.langfuse removes exactly that add-on once the collector exports to an external Langfuse instead", async () => {
+        const { addons, externalEndpoints } = rawStackConfig("dev").values;
+        delete addons.langfuse;
+        addons.otelCollector.langfuse.endpoint = "https://langfuse.example.com/api/public/otel";
+        const d = await declare(stackConfig("dev", { set: { addons, externalEndpoints: { ...externalEndpoints, langfuse: { url: "https://langfuse.example.com" } } } }));
+        const after = new Set(d.resources.map((r) => r.urn));
+        expect(base.resources.map((r) => r.urn).filter((u) => !after.has(u)).sort()).toEqual(component("agent-estate:addons:Langfuse"));
+        expect(d.release("opentelemetry-collector").props.values.config.exporters["otlphttp/langfuse"].endpoint).toBe("https://langfuse.example.com/api/public/otel");
+    });
+
     it.each([
         ["externalSecrets", /addons\.externalSecrets/],
         ["cloudnativePg", /CloudNativePG/],
+        ["langfuse", /addons\.otelCollector\.langfuse\.endpoint: points at Service "langfuse-web\.langfuse", which this stack does not declare/],
     ])("addons.%s cannot be removed while something still needs it", async (key, says) => {
         const { addons } = rawStackConfig("dev").values;
         delete addons[key];

@@ -4,15 +4,16 @@ import { FAST_L4_PROFILE } from "../components/edge/f5-names";
 import { SECRET_PLACEHOLDER } from "../plan/types";
 import { declare, Declared, rawStackConfig, stackConfig } from "./harness";
 
-/** The VIP table of the Rooster README (seed 001): DNS, VIP, port → backend NodePort. */
-const ROOSTER_TABLE: Array<{ dns: string; address: string; port: number; nodePort: number }> = [
-    { dns: "solo.rooster.maniak.com", address: "172.16.20.120", port: 8080, nodePort: 31572 },
-    { dns: "argo.rooster.maniak.io", address: "172.16.20.121", port: 443, nodePort: 31988 },
-    { dns: "argo.rooster.maniak.io", address: "172.16.20.121", port: 80, nodePort: 32178 },
-    { dns: "xai.rooster.maniak.com", address: "172.16.20.122", port: 8081, nodePort: 31990 },
-    { dns: "mcp.rooster.maniak.com", address: "172.16.20.123", port: 8090, nodePort: 30168 },
-    { dns: "model.rooster.maniak.com", address: "172.16.20.124", port: 8085, nodePort: 30689 },
-    { dns: "github.rooster.maniak.com", address: "172.16.20.125", port: 8092, nodePort: 31313 },
+/**
+ * The VIP table of the Rooster README (seed 001): DNS, VIP, port → the Gateway proxy's NodePort. The
+ * ArgoCD row (argo.rooster.maniak.io, 172.16.20.121, 443/80 → 31988/32178) is gone with ArgoCD.
+ */
+const ROOSTER_TABLE: Array<{ dns: string; address: string; port: number; nodePort: number; service: string }> = [
+    { dns: "solo.rooster.maniak.com", address: "172.16.20.120", port: 8080, nodePort: 31572, service: "agentgateway-nodeport" },
+    { dns: "xai.rooster.maniak.com", address: "172.16.20.122", port: 8081, nodePort: 31990, service: "xai-gateway-proxy" },
+    { dns: "mcp.rooster.maniak.com", address: "172.16.20.123", port: 8090, nodePort: 30168, service: "mcp-gateway-proxy" },
+    { dns: "model.rooster.maniak.com", address: "172.16.20.124", port: 8085, nodePort: 30689, service: "model-priority-gateway-proxy" },
+    { dns: "github.rooster.maniak.com", address: "172.16.20.125", port: 8092, nodePort: 31313, service: "github-gateway-proxy" },
 ];
 const ROOSTER_NODES = ["172.16.10.130", "172.16.10.132", "172.16.10.133", "172.16.10.136"];
 
@@ -72,6 +73,54 @@ describe("the Rooster stack reproduces the F5 VIP table of its README", () => {
 
     it("exports the VIP endpoints", () => {
         expect([...(d.outputs.vips as string[])].sort()).toEqual(ROOSTER_TABLE.map((r) => `${r.address}:${r.port}`).sort());
+    });
+
+    it("fronts, on each row, a NodePort Service the stack declares, holding the row's NodePort", () => {
+        for (const row of ROOSTER_TABLE) {
+            const svc = d.k8s("Service", row.service, "agentgateway-system");
+            expect(svc.props.spec.type, row.service).toBe("NodePort");
+            expect(svc.props.spec.ports, row.service).toEqual([expect.objectContaining({ port: row.port, nodePort: row.nodePort })]);
+        }
+    });
+
+    it("has no ArgoCD VIP any more", () => {
+        expect(f5(d, "virtualServer:VirtualServer").filter((v) => v.props.destination === "172.16.20.121")).toEqual([]);
+    });
+});
+
+describe("a VIP listener that fronts no declared Service", () => {
+    /** Rooster with its first VIP listener replaced. */
+    const roosterWith = (listener: Record<string, unknown>) => {
+        const { f5: edge } = rawStackConfig("rooster").values;
+        edge.vips[0].listeners = [listener];
+        return stackConfig("rooster", { set: { f5: edge } });
+    };
+    const problemsOf = async (rc: ReturnType<typeof stackConfig>) => {
+        const error = await declare(rc).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        expect(ConfigError.isInstance(error)).toBe(true);
+        return (error as ConfigError).problems;
+    };
+
+    it("is refused on a NodePort no declared Service holds, naming stack, key and NodePort", async () => {
+        const [problem] = await problemsOf(roosterWith({ port: 8080, service: "agentgateway-nodeport", nodePort: 31999 }));
+        expect(problem.key).toBe("agent-estate:f5.vips[0].listeners[0].nodePort");
+        expect(problem.message).toBe('no declared Service holds NodePort 31999: Service "agentgateway-nodeport" holds 31572; use one of those or remove nodePort');
+        expect(String(await declare(roosterWith({ port: 8080, service: "agentgateway-nodeport", nodePort: 31999 })).catch((e: unknown) => e))).toContain('stack "rooster"');
+    });
+
+    it("is refused when it names a Service nobody declares, listing the ones that exist", async () => {
+        const [problem] = await problemsOf(roosterWith({ port: 443, service: "argocd-server", nodePort: 31988 }));
+        expect(problem.key).toBe("agent-estate:f5.vips[0].listeners[0].service");
+        expect(problem.message).toMatch(/^no declared Service holds NodePort 31988; points at Service "argocd-server", which this stack does not declare \(declared: agentgateway-nodeport, github-gateway-proxy, /);
+    });
+
+    it("is accepted for a Service marked external, on its raw NodePort", async () => {
+        const d = await declare(roosterWith({ port: 443, service: "argocd-server", nodePort: 31988, external: true }));
+        const members = f5(d, "poolAttachment:PoolAttachment").filter((m) => m.props.pool === "/Common/rooster-solo-443");
+        expect(members.map((m) => m.props.node).sort()).toEqual(ROOSTER_NODES.map((n) => `/Common/rooster-node-${n}:31988`).sort());
     });
 });
 

@@ -35,8 +35,25 @@ export interface VaultReaderArgs {
 export interface HelmAddonArgs extends VaultReaderArgs {
     /** The cell's name: selects the cell's namespaces (by their `agent-estate/cell` label) for {@link cellPorts}. */
     cell: string;
-    /** The namespace the release installs into; this component creates it. */
+    /** The namespace the release installs into; this component creates it unless {@link existingNamespace} is given. */
     namespace: string;
+    /**
+     * The cell's namespace to install into instead of creating one (an add-on that runs beside what
+     * uses it, e.g. a trace fan-out next to the proxies). Its Pod Security level is the namespace's own.
+     * @default - the add-on creates {@link namespace}
+     */
+    existingNamespace?: CellNamespace;
+    /**
+     * Pods the add-on's NetworkPolicy opens; narrow it when the add-on shares a namespace.
+     * @default {} - every pod of the add-on's own namespace
+     */
+    podSelector?: Record<string, string>;
+    /**
+     * The add-on's egress. @default [{}] - open: operators reach the API server, which no selector can name
+     */
+    egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+    /** Namespaces, by name, that may reach {@link cellPorts}. @default - every namespace of the cell */
+    cellPortsFrom?: string[];
     /** Helm release name. */
     releaseName: string;
     chart: HelmChartRef;
@@ -83,11 +100,9 @@ export class HelmAddon extends pulumi.ComponentResource {
         const labels = args.labels ?? {};
         this.namespaceName = args.namespace;
 
-        this.namespace = new CellNamespace(
-            childName(name, "ns"),
-            { name: args.namespace, labels, podSecurity: args.podSecurity ?? "restricted" },
-            { parent: this, protect: args.protectState === true },
-        );
+        this.namespace =
+            args.existingNamespace ??
+            new CellNamespace(childName(name, "ns"), { name: args.namespace, labels, podSecurity: args.podSecurity ?? "restricted" }, { parent: this, protect: args.protectState === true });
 
         const tcp = (ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
         const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
@@ -97,19 +112,22 @@ export class HelmAddon extends pulumi.ComponentResource {
             { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ADDON_NAMESPACES.monitoring } } }] },
         ];
         if (args.openPorts?.length) ingress.push({ ports: tcp(args.openPorts) });
-        if (args.cellPorts?.length) ingress.push({ from: [{ namespaceSelector: { matchLabels: cellSelector(args.cell) } }], ports: tcp(args.cellPorts) });
+        if (args.cellPorts?.length) {
+            const from = args.cellPortsFrom?.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })) ?? [{ namespaceSelector: { matchLabels: cellSelector(args.cell) } }];
+            ingress.push({ from, ports: tcp(args.cellPorts) });
+        }
 
         this.allow = new k8s.networking.v1.NetworkPolicy(
             childName(name, "allow"),
             {
-                metadata: { name: "allow-addon", namespace: args.namespace, labels },
+                metadata: { name: args.existingNamespace ? `allow-${args.releaseName}` : "allow-addon", namespace: args.namespace, labels },
                 spec: {
-                    podSelector: {},
+                    podSelector: args.podSelector ? { matchLabels: args.podSelector } : {},
                     policyTypes: ["Ingress", "Egress"],
                     ingress,
                     // Operators reach the API server (not a pod: no selector can name it), ACME
                     // directories and object stores; their egress is open, their ingress is not.
-                    egress: [{}],
+                    egress: args.egress ?? [{}],
                 },
             },
             { parent: this, dependsOn: [this.namespace] },
@@ -126,25 +144,42 @@ export class HelmAddon extends pulumi.ComponentResource {
             ]),
         );
 
-        this.release = new k8s.helm.v3.Release(
+        this.release = pinnedRelease(
             name,
-            {
-                name: args.releaseName,
-                chart: args.chart.chart,
-                version: args.chart.version,
-                repositoryOpts: { repo: args.chart.repo },
-                namespace: args.namespace,
-                createNamespace: false,
-                values: args.values ?? {},
-                // A failed upgrade rolls back instead of leaving a half-applied chart.
-                atomic: true,
-                cleanupOnFail: true,
-                maxHistory: 10,
-                timeout: 600,
-            },
+            { releaseName: args.releaseName, chart: args.chart, namespace: args.namespace, values: args.values },
             { parent: this, dependsOn: [this.namespace, ...Object.values(this.secrets), ...(args.dependsOn ?? [])], ...stateOptions(args.protectState) },
         );
 
         this.registerOutputs({ namespace: this.namespaceName, release: this.release.name });
     }
+}
+
+/**
+ * A Helm release pinned to one exact chart version, into a namespace someone else declares. An
+ * `oci://` repository is a registry (the chart is `<repo>/<chart>`); any other is a chart repository.
+ */
+export function pinnedRelease(
+    name: string,
+    args: { releaseName: string; chart: HelmChartRef; namespace: string; values?: pulumi.Inputs },
+    opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+    const oci = args.chart.repo.startsWith("oci://");
+    return new k8s.helm.v3.Release(
+        name,
+        {
+            name: args.releaseName,
+            chart: oci ? `${args.chart.repo.replace(/\/+$/, "")}/${args.chart.chart}` : args.chart.chart,
+            version: args.chart.version,
+            ...(oci ? {} : { repositoryOpts: { repo: args.chart.repo } }),
+            namespace: args.namespace,
+            createNamespace: false,
+            values: args.values ?? {},
+            // A failed upgrade rolls back instead of leaving a half-applied chart.
+            atomic: true,
+            cleanupOnFail: true,
+            maxHistory: 10,
+            timeout: 600,
+        },
+        opts,
+    );
 }

@@ -1,25 +1,31 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
-import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
+import { CellNamespace } from "../network/namespace";
+import { AddonVaultSecret, HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
 import { DeclaredFlow, ServiceEndpoint } from "../flows/cell-flows";
 import type { NetworkPeer } from "../workloads/network-policy";
-
-/** The collector's Service name: fixed (`fullnameOverride`) so the endpoint workloads use is stable. */
-const SERVICE = "otel-collector";
 /** OTLP receiver ports: gRPC and HTTP. */
 export const OTLP_GRPC_PORT = 4317;
 export const OTLP_HTTP_PORT = 4318;
-/** The Secret holding the Langfuse `Authorization` header, built from the key pair in Vault. */
-const LANGFUSE_AUTH_SECRET = "otel-collector-langfuse";
-
 export interface OtelCollectorArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
+    /** Release and Service name (`fullnameOverride`), so the endpoint senders use is stable. @default "otel-collector" */
+    name?: string;
+    /** The namespace. @default "observability", created with the collector */
+    namespace?: string;
+    /** The cell's namespace to run in, when {@link namespace} is one (the collector then opens only its own pods). @default - the collector creates its namespace */
+    existingNamespace?: CellNamespace;
+    /** Namespaces, by name, that may send OTLP. @default - every namespace of the cell */
+    acceptFrom?: string[];
+    /** The collector's egress, exactly (its sinks and DNS). @default - open, as an add-on in its own namespace */
+    egress?: k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
     /** Collector image (the `-contrib` distribution). */
     image: { repository: string; tag: string };
-    /** Langfuse's OTLP/HTTP base URL and the Vault key of its project key pair (`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`). */
-    langfuse: { endpoint: string; vaultKey: string };
+    /** Langfuse's OTLP/HTTP base URL and the Vault key of its project key pair (`LANGFUSE_PUBLIC_KEY`, `LANGFUSE_SECRET_KEY`); without a key, no Authorization header and no Vault. */
+    langfuse: { endpoint: string; vaultKey?: string };
     /** The second OTLP/gRPC sink. */
     secondSink: { endpoint: string; insecure: boolean };
     /** Collector replicas. @default 1 */
@@ -35,7 +41,9 @@ export interface OtelCollectorArgs extends VaultReaderArgs {
  */
 export class OtelCollector extends pulumi.ComponentResource {
     readonly addon: HelmAddon;
-    readonly namespace: string = ADDON_NAMESPACES.otelCollector;
+    readonly namespace: string;
+    /** The collector's Service name. */
+    readonly serviceName: string;
     /** OTLP/gRPC endpoint for the workloads' `OTEL_EXPORTER_OTLP_ENDPOINT`. */
     readonly otlpEndpoint: string;
     /** OTLP/HTTP endpoint, for SDKs that only speak HTTP. */
@@ -51,13 +59,19 @@ export class OtelCollector extends pulumi.ComponentResource {
 
     constructor(name: string, args: OtelCollectorArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:OtelCollector", name, {}, opts);
-        const host = `${SERVICE}.${this.namespace}.svc.cluster.local`;
+        const service = args.name ?? "otel-collector";
+        this.serviceName = service;
+        this.namespace = args.namespace ?? ADDON_NAMESPACES.otelCollector;
+        const host = `${service}.${this.namespace}.svc.cluster.local`;
+        // The Secret holding the Langfuse `Authorization` header, built from the key pair in Vault.
+        const authSecret = `${service}-langfuse`;
+        const auth = args.langfuse.vaultKey !== undefined;
         this.otlpEndpoint = `http://${host}:${OTLP_GRPC_PORT}`;
         this.otlpHttpEndpoint = `http://${host}:${OTLP_HTTP_PORT}`;
-        this.podLabels = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "otel-collector" };
+        this.podLabels = { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": service };
         this.otlpPeer = { namespace: this.namespace, podSelector: { ...this.podLabels }, ports: [{ port: OTLP_GRPC_PORT }] };
-        this.endpoint = { service: SERVICE, namespace: this.namespace, podSelector: { ...this.podLabels }, ports: [{ port: OTLP_GRPC_PORT }, { port: OTLP_HTTP_PORT }], owner: "addon otelCollector" };
-        const from = { name: SERVICE, namespace: this.namespace, podSelector: { ...this.podLabels } };
+        this.endpoint = { service, namespace: this.namespace, podSelector: { ...this.podLabels }, ports: [{ port: OTLP_GRPC_PORT }, { port: OTLP_HTTP_PORT }], owner: "addon otelCollector" };
+        const from = { name: service, namespace: this.namespace, podSelector: { ...this.podLabels } };
         this.flows = [
             { from, to: args.langfuse.endpoint, why: "OTLP export to Langfuse" },
             { from, to: args.secondSink.endpoint, why: "OTLP export to the second sink" },
@@ -66,12 +80,12 @@ export class OtelCollector extends pulumi.ComponentResource {
         const restricted = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } };
         const values = {
             mode: "deployment",
-            fullnameOverride: SERVICE,
+            fullnameOverride: service,
             replicaCount: args.replicas ?? 1,
             image: { repository: args.image.repository, tag: args.image.tag },
             securityContext: restricted,
             podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-            extraEnvs: [{ name: "LANGFUSE_AUTH", valueFrom: { secretKeyRef: { name: LANGFUSE_AUTH_SECRET, key: "LANGFUSE_AUTH" } } }],
+            extraEnvs: auth ? [{ name: "LANGFUSE_AUTH", valueFrom: { secretKeyRef: { name: authSecret, key: "LANGFUSE_AUTH" } } }] : [],
             // Only OTLP: the chart's Jaeger and Zipkin receivers are not used.
             ports: { "jaeger-compact": { enabled: false }, "jaeger-thrift": { enabled: false }, "jaeger-grpc": { enabled: false }, zipkin: { enabled: false } },
             config: {
@@ -82,7 +96,7 @@ export class OtelCollector extends pulumi.ComponentResource {
                 },
                 processors: { batch: {}, memory_limiter: { check_interval: "5s", limit_percentage: 80, spike_limit_percentage: 25 } },
                 exporters: {
-                    "otlphttp/langfuse": { endpoint: args.langfuse.endpoint, headers: { Authorization: "${env:LANGFUSE_AUTH}" } },
+                    "otlphttp/langfuse": { endpoint: args.langfuse.endpoint, ...(auth ? { headers: { Authorization: "${env:LANGFUSE_AUTH}" } } : {}) },
                     "otlp/second": { endpoint: args.secondSink.endpoint, tls: { insecure: args.secondSink.insecure } },
                 },
                 service: {
@@ -98,21 +112,17 @@ export class OtelCollector extends pulumi.ComponentResource {
             {
                 cell: args.cell,
                 namespace: this.namespace,
-                releaseName: "otel-collector",
+                releaseName: service,
+                existingNamespace: args.existingNamespace,
+                podSelector: args.existingNamespace ? this.podLabels : undefined,
+                egress: args.egress,
+                cellPortsFrom: args.acceptFrom,
                 chart: args.chart,
                 values,
                 labels: args.labels,
                 // The cell's workloads send traces here.
                 cellPorts: [OTLP_GRPC_PORT, OTLP_HTTP_PORT],
-                vaultSecrets: [
-                    {
-                        name: LANGFUSE_AUTH_SECRET,
-                        vaultKey: args.langfuse.vaultKey,
-                        properties: { LANGFUSE_PUBLIC_KEY: "LANGFUSE_PUBLIC_KEY", LANGFUSE_SECRET_KEY: "LANGFUSE_SECRET_KEY" },
-                        // Langfuse's OTLP endpoint takes HTTP Basic auth with the project's key pair.
-                        template: { LANGFUSE_AUTH: 'Basic {{ printf "%s:%s" .LANGFUSE_PUBLIC_KEY .LANGFUSE_SECRET_KEY | b64enc }}' },
-                    },
-                ],
+                vaultSecrets: auth ? [langfuseAuth(authSecret, args.langfuse.vaultKey ?? "")] : [],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
                 refreshInterval: args.refreshInterval,
@@ -124,3 +134,13 @@ export class OtelCollector extends pulumi.ComponentResource {
     }
 }
 
+
+/** The Secret with Langfuse's `Authorization` header: its OTLP endpoint takes HTTP Basic auth with the project's key pair. */
+function langfuseAuth(name: string, vaultKey: string): AddonVaultSecret {
+    return {
+        name,
+        vaultKey,
+        properties: { LANGFUSE_PUBLIC_KEY: "LANGFUSE_PUBLIC_KEY", LANGFUSE_SECRET_KEY: "LANGFUSE_SECRET_KEY" },
+        template: { LANGFUSE_AUTH: 'Basic {{ printf "%s:%s" .LANGFUSE_PUBLIC_KEY .LANGFUSE_SECRET_KEY | b64enc }}' },
+    };
+}

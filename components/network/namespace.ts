@@ -15,6 +15,8 @@ export interface CellNamespaceArgs {
      * network and PID namespaces); the add-on that needs it says so where it asks for it.
      */
     podSecurity?: "restricted" | "baseline" | "privileged";
+    /** Why the namespace is not `restricted`, kept on the namespace as an annotation for whoever audits it. @default - none */
+    podSecurityReason?: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export class CellNamespace extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: args.name,
+                    ...(args.podSecurityReason === undefined ? {} : { annotations: { "agent-estate/pod-security-reason": args.podSecurityReason } }),
                     labels: {
                         ...args.labels,
                         "pod-security.kubernetes.io/enforce": level,

@@ -17,10 +17,10 @@ export interface LonghornArgs extends VaultReaderArgs {
     reclaimPolicy: "Retain" | "Delete";
     /** Local snapshots: cron and how many to keep. */
     snapshot: { cron: string; retain: number };
-    /** Backups to the target: cron and how many to keep. */
-    backup: { cron: string; retain: number };
-    /** Backup target (`s3://bucket@region/path`), optional S3-compatible endpoint, and the Vault key of its credentials. */
-    backupTarget: { url: string; endpoint?: string; vaultKey: string };
+    /** Backups to the target: cron and how many to keep. @default - no backup job (needs backupTarget) */
+    backup?: { cron: string; retain: number };
+    /** Backup target (`s3://bucket@region/path`), optional S3-compatible endpoint, and the Vault key of its credentials. @default - none: snapshots stay on the cluster and nothing is read from Vault */
+    backupTarget?: { url: string; endpoint?: string; vaultKey: string };
     /** Protect and retain the release, the StorageClass and the namespace (prod). @default false */
     protectState?: boolean;
     /** Labels of every object (the cell's). @default {} */
@@ -38,7 +38,8 @@ export class Longhorn extends pulumi.ComponentResource {
     readonly storageClass: k8s.storage.v1.StorageClass;
     /** The StorageClass stateful components name (`<cell>-longhorn`). */
     readonly storageClassName: string;
-    readonly recurringJobs: Readonly<Record<"snapshot" | "backup", k8s.apiextensions.CustomResource>>;
+    /** The recurring jobs: always a snapshot job, a backup job when a backup target is set. */
+    readonly recurringJobs: Readonly<{ snapshot: k8s.apiextensions.CustomResource; backup?: k8s.apiextensions.CustomResource }>;
 
     constructor(name: string, args: LonghornArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:storage:Longhorn", name, {}, opts);
@@ -48,6 +49,7 @@ export class Longhorn extends pulumi.ComponentResource {
         // Volumes of the class join this recurring-job group, so every one of them is snapshotted and backed up.
         const jobGroup = args.cell;
 
+        const target = args.backupTarget;
         const credentials = { AWS_ACCESS_KEY_ID: "AWS_ACCESS_KEY_ID", AWS_SECRET_ACCESS_KEY: "AWS_SECRET_ACCESS_KEY" };
         this.addon = new HelmAddon(
             childName(name, "release"),
@@ -60,8 +62,7 @@ export class Longhorn extends pulumi.ComponentResource {
                     // The cell's own class below is the default; the chart's would be a second one.
                     persistence: { defaultClass: false },
                     defaultSettings: {
-                        backupTarget: args.backupTarget.url,
-                        backupTargetCredentialSecret: BACKUP_SECRET,
+                        ...(target === undefined ? {} : { backupTarget: target.url, backupTargetCredentialSecret: BACKUP_SECRET }),
                         defaultReplicaCount: args.replicas,
                         // Uninstalling Longhorn (and every volume with it) stays refused until confirmed by hand.
                         deletingConfirmationFlag: false,
@@ -74,16 +75,17 @@ export class Longhorn extends pulumi.ComponentResource {
                 // The admission and conversion webhooks, which the API server calls; the CSI plugin on each node.
                 openPorts: [9501, 9502, 9503],
                 protectState: args.protectState,
-                vaultSecrets: [
-                    {
-                        name: BACKUP_SECRET,
-                        vaultKey: args.backupTarget.vaultKey,
-                        properties: credentials,
-                        ...(args.backupTarget.endpoint === undefined
-                            ? {}
-                            : { template: { AWS_ENDPOINTS: args.backupTarget.endpoint } }),
-                    },
-                ],
+                vaultSecrets:
+                    target === undefined
+                        ? []
+                        : [
+                              {
+                                  name: BACKUP_SECRET,
+                                  vaultKey: target.vaultKey,
+                                  properties: credentials,
+                                  ...(target.endpoint === undefined ? {} : { template: { AWS_ENDPOINTS: target.endpoint } }),
+                              },
+                          ],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,
                 refreshInterval: args.refreshInterval,
@@ -122,7 +124,10 @@ export class Longhorn extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [this.release] },
             );
-        this.recurringJobs = { snapshot: job("snapshot", args.snapshot), backup: job("backup", args.backup) };
+        this.recurringJobs = {
+            snapshot: job("snapshot", args.snapshot),
+            ...(args.backup === undefined || target === undefined ? {} : { backup: job("backup", args.backup) }),
+        };
 
         this.registerOutputs({ storageClassName: this.storageClassName });
     }

@@ -125,12 +125,27 @@ const addonImage = z.strictObject({
 export const otelCollectorAddon = z.strictObject({
     chart: helmChart.describe("The opentelemetry-collector Helm chart: repository, chart name and exact version."),
     image: addonImage.describe("The collector image (the chart requires one; `-contrib` carries the exporters used here)."),
+    namespace: dnsLabel
+        .default(ADDON_NAMESPACES.otelCollector)
+        .describe(
+            'Namespace of the collector: its own `observability` (created with it), or one of `agent-estate:namespaces` beside what sends to it (seed 001 runs its fan-out in `agentgateway-system`). Default: "observability".',
+        ),
+    name: dnsLabel.default("otel-collector").describe('Release and Service name; senders reach `<name>.<namespace>.svc.cluster.local:4317`. Default: "otel-collector".'),
+    acceptFrom: z
+        .array(dnsLabel)
+        .min(1, { error: 'must name at least one namespace, e.g. ["agentgateway-system"]' })
+        .optional()
+        .describe("Namespaces allowed to send OTLP to the collector. Default: every namespace of the cell."),
     langfuse: z
         .strictObject({
             endpoint: z
                 .url({ error: 'must be Langfuse\'s OTLP base URL, e.g. "http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel"' })
-                .describe("Langfuse's OTLP base URL, e.g. `http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel`."),
-            credentials: vaultCredentials.describe("The Vault entry holding `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`."),
+                .describe(
+                    "Langfuse's OTLP/HTTP base URL: in the cluster (`http://langfuse-web.langfuse.svc.cluster.local:3000/api/public/otel`) or an endpoint of `agent-estate:externalEndpoints` (`http://172.16.10.173:3000/api/public/otel`).",
+                ),
+            credentials: vaultCredentials
+                .optional()
+                .describe("The Vault entry holding `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY`. Default: none, the collector sends without an Authorization header (and needs no Vault)."),
         })
         .describe("Langfuse's OTLP/HTTP ingestion, the first trace sink."),
     secondSink: z
@@ -141,7 +156,7 @@ export const otelCollectorAddon = z.strictObject({
                 .describe("`host:port` or URL of an OTLP/gRPC receiver."),
             insecure: z.boolean().default(false).describe("Plaintext gRPC (in-cluster sinks only). Default: false."),
         })
-        .describe("The second trace sink (OTLP/gRPC), e.g. a Tempo or vendor collector."),
+        .describe("The second trace sink (OTLP/gRPC), e.g. a Tempo or vendor collector, or kagent's telemetry collector."),
 });
 
 export const langfuseAddon = z.strictObject({
@@ -189,14 +204,15 @@ export const storageSection = z.strictObject({
                 .describe("Replicas of every volume (one per node): 1 in a single-node dev cluster, 3 in prod."),
             reclaimPolicy: z.enum(["Retain", "Delete"], { error: 'must be "Retain" or "Delete"' }).describe('What happens to a volume when its claim is deleted; must be "Retain" in prod.'),
             snapshot: recurringJob.describe("Local snapshots: schedule and how many to keep."),
-            backup: recurringJob.describe("Off-cluster backups to the backup target: schedule and how many to keep."),
+            backup: recurringJob.optional().describe("Off-cluster backups to the backup target: schedule and how many to keep; needs `backupTarget`. Default: no backups."),
             backupTarget: z
                 .strictObject({
                     url: s3Url.describe("S3 URL of the backups, `s3://bucket@region/path`, e.g. `s3://kaze-backups@eu-central-1/longhorn/`."),
                     endpoint: z.url().optional().describe("S3-compatible endpoint for non-AWS stores (MinIO, Hetzner…). Default: AWS."),
                     credentials: vaultCredentials.describe("The Vault entry holding `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`."),
                 })
-                .describe("Where backups go; the credentials come from Vault through External Secrets."),
+                .optional()
+                .describe("Where backups go; the credentials come from Vault through External Secrets. Default: none (snapshots stay on the cluster; no Vault needed)."),
         })
         .describe("Longhorn, the distributed block storage behind the cell's StorageClass."),
 });
@@ -264,10 +280,10 @@ export const postgresSection = z.strictObject({
 export type PostgresConfig = z.infer<typeof postgresSection>;
 
 /**
- * Every Vault entry the add-ons, storage and Postgres read (each `vaultKey` of those sections), sorted
+ * Every Vault entry the add-ons, storage, Postgres, AgentGateway and kagent read (each `vaultKey` of those sections), sorted
  * and once each: the ClusterSecretStore's role gets a read policy on exactly these.
  */
-export function addonVaultKeys(cfg: { addons: AddonsConfig; storage?: StorageConfig; postgres?: PostgresConfig }): string[] {
+export function addonVaultKeys(cfg: { addons: AddonsConfig; storage?: StorageConfig; postgres?: PostgresConfig; agentgateway?: unknown; kagent?: unknown }): string[] {
     const found: string[] = [];
     const walk = (v: unknown): void => {
         if (Array.isArray(v)) v.forEach(walk);
@@ -278,7 +294,8 @@ export function addonVaultKeys(cfg: { addons: AddonsConfig; storage?: StorageCon
             }
         }
     };
-    [cfg.addons, cfg.storage, cfg.postgres].forEach(walk);
+    // Only the program's own credential fields: the pass-through specs (`spec`, `ai`, `mcp`…) carry no vaultKey.
+    [cfg.addons, cfg.storage, cfg.postgres, cfg.agentgateway, cfg.kagent].forEach(walk);
     return [...new Set(found)].sort();
 }
 
@@ -316,11 +333,15 @@ export function checkAddons(cfg: AddonsCheckInput, ctx: z.RefinementCtx): void {
         issue(["addons", "ingress"], "ingress-nginx serves TLS from cert-manager certificates; add agent-estate:addons.certManager (chart cert-manager and a ClusterIssuer)");
     }
     if (addons.monitoring !== undefined) needsEso(["addons", "monitoring", "grafanaAdmin"], "Grafana's admin login");
-    if (addons.otelCollector !== undefined) needsEso(["addons", "otelCollector", "langfuse", "credentials"], "the collector's Langfuse key pair");
+    if (addons.otelCollector?.langfuse.credentials !== undefined) needsEso(["addons", "otelCollector", "langfuse", "credentials"], "the collector's Langfuse key pair");
     if (addons.langfuse !== undefined) needsEso(["addons", "langfuse", "credentials"], "Langfuse's credentials");
 
     if (storage !== undefined) {
-        needsEso(["storage", "longhorn", "backupTarget", "credentials"], "the backup target's credentials");
+        const { backup, backupTarget } = storage.longhorn;
+        if (backupTarget !== undefined) needsEso(["storage", "longhorn", "backupTarget", "credentials"], "the backup target's credentials");
+        if (backup !== undefined && backupTarget === undefined) {
+            issue(["storage", "longhorn", "backup"], 'backs up to a target that is not set; add storage.longhorn.backupTarget (e.g. { url: "s3://bucket@region/longhorn/", credentials: { vaultKey: ... } }) or remove backup');
+        }
         if (cfg.cell.environment === "prod" && storage.longhorn.reclaimPolicy !== "Retain") {
             issue(["storage", "longhorn", "reclaimPolicy"], 'must be "Retain" in prod: a deleted claim must not delete its data');
         }

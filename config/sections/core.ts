@@ -39,10 +39,35 @@ export const kubernetesSection = z.strictObject({
         ),
 });
 
+/** The Pod Security Standards levels, strictest first. */
+export const POD_SECURITY_LEVELS = ["restricted", "baseline", "privileged"] as const;
+
+/**
+ * The Pod Security Standards level a namespace enforces. `restricted` unless the software that runs
+ * there cannot (an operator this program installs but does not write); a weaker level says why.
+ */
+export const podSecuritySpec = z
+    .strictObject({
+        level: z.enum(POD_SECURITY_LEVELS, { error: 'must be "restricted", "baseline" or "privileged"' }).describe('Level enforced, audited and warned. Default: "restricted".'),
+        reason: z
+            .string()
+            .min(20, { error: "must say, in a sentence, what in the namespace cannot run restricted and why" })
+            .optional()
+            .describe("Why the namespace cannot run `restricted` (which software, which control it fails); required for any other level."),
+    })
+    .superRefine((p, ctx) => {
+        if (p.level !== "restricted" && p.reason === undefined) {
+            ctx.addIssue({ code: "custom", path: ["reason"], message: `is required with level "${p.level}": say which software in the namespace cannot run restricted and why, e.g. "the operator's pods set no seccompProfile"` });
+        }
+    });
+
 /** One namespace the cell creates. */
 export const namespaceSpec = z.strictObject({
     name: dnsLabel.describe('Namespace name, a DNS label; not "default" and not a namespace an add-on creates.'),
     labels: z.record(z.string(), z.string()).optional().describe("Extra labels; the Pod Security Standards labels are always set and cannot be weakened here."),
+    podSecurity: podSecuritySpec
+        .default({ level: "restricted" })
+        .describe('Pod Security Standards level, with the reason when it is not "restricted" (e.g. an operator namespace). Default: { level: "restricted" }.'),
 });
 
 /** `agent-estate:namespaces`. */

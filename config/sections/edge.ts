@@ -14,25 +14,37 @@ const host = z.string().regex(HOSTNAME, { error: 'must be a host name or IPv4 ad
 const partition = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must be a BIG-IP partition name, e.g. "Common"' });
 
 /**
- * One listening port of a VIP and the NodePort behind it. The backend is either a workload of this
- * cell (its fixed `nodePort` is read from `agent-estate:workloads.<name>.nodePort`) or, for a Service
- * the cell does not declare (argocd-server, a gateway proxy), a raw `nodePort` and a `service` name.
+ * One listening port of a VIP and the Service behind it. The Service is one the cell declares (a
+ * workload with a fixed `nodePort`, a Gateway's proxy Service), whose NodePort is read from it, or
+ * one marked `external: true` (running but not declared by this program), with its raw `nodePort`.
  */
 export const vipListener = z
     .strictObject({
         port: port.describe("Port the VIP listens on; one address and port serve one backend."),
-        workload: dnsLabel.optional().describe("A workload of `agent-estate:workloads` (with a fixed `nodePort`) whose NodePort Service backs this port; set it or `nodePort`."),
-        nodePort: nodePort.optional().describe("The NodePort (30000-32767) of a Service the cell does not declare; set it or `workload`."),
-        service: z.string().min(1).optional().describe("The name of that Service, for descriptions and outputs; required with `nodePort`. Default: the workload's name."),
+        service: dnsLabel
+            .optional()
+            .describe("The Service this port fronts: a workload of `agent-estate:workloads` with a `nodePort`, or a Gateway's proxy Service (`agent-estate:gateways`); set it or `workload`."),
+        workload: dnsLabel.optional().describe("Shorthand for `service` naming a workload of `agent-estate:workloads` (with a fixed `nodePort`)."),
+        nodePort: nodePort
+            .optional()
+            .describe("The NodePort (30000-32767) behind this port: required with `external`; otherwise read from the declared Service (and, when given, it must be one of that Service's)."),
+        external: z
+            .boolean()
+            .default(false)
+            .describe("The Service runs in the cluster but this program does not declare it (it is adopted or managed elsewhere); needs `nodePort`. Default: false."),
     })
     .superRefine((l, ctx) => {
-        if ((l.workload === undefined) === (l.nodePort === undefined)) {
-            ctx.addIssue({ code: "custom", message: 'must set exactly one of "workload" (a workload of this cell with a nodePort) or "nodePort" (30000-32767, with "service" naming the backend)' });
+        if ((l.workload === undefined) === (l.service === undefined)) {
+            ctx.addIssue({ code: "custom", message: 'must set exactly one of "service" (the Service this port fronts) or "workload" (a workload of this cell with a nodePort)' });
         }
-        if (l.nodePort !== undefined && l.service === undefined) {
-            ctx.addIssue({ code: "custom", path: ["service"], message: 'is required with "nodePort": name the Service behind it, e.g. "argocd-server"' });
+        if (l.external && l.nodePort === undefined) {
+            ctx.addIssue({ code: "custom", path: ["nodePort"], message: 'is required with "external": true; give the NodePort (30000-32767) of the Service, e.g. 31572' });
         }
     });
+/** The Service a listener fronts, by name. */
+export function vipListenerService(l: { service?: string; workload?: string }): string {
+    return l.service ?? l.workload ?? "";
+}
 export type VipListener = z.infer<typeof vipListener>;
 
 /** How the BIG-IP decides a pool member is up. */
@@ -109,21 +121,3 @@ export const f5Section = z
     });
 export type F5Config = z.infer<typeof f5Section>;
 
-/**
- * Cross-section check (called from the schema's superRefine): a listener that names a workload needs
- * that workload, with a fixed `nodePort`, so the BIG-IP knows where to send traffic.
- */
-export function checkVipBackends(f5: F5Config | undefined, workloads: Readonly<Record<string, { nodePort?: number }>>, ctx: z.RefinementCtx): void {
-    f5?.vips.forEach((vip, i) =>
-        vip.listeners.forEach((l, j) => {
-            if (l.workload === undefined) return;
-            const path = ["f5", "vips", i, "listeners", j, "workload"];
-            const w = workloads[l.workload];
-            if (w === undefined) {
-                ctx.addIssue({ code: "custom", path, message: `"${l.workload}" is not a workload of agent-estate:workloads (${Object.keys(workloads).join(", ") || "none"}); name one, or give a raw nodePort and service` });
-            } else if (w.nodePort === undefined) {
-                ctx.addIssue({ code: "custom", path, message: `workload "${l.workload}" has no fixed NodePort; set agent-estate:workloads.${l.workload}.nodePort (30000-32767) so VIP "${vip.name}" can reach it` });
-            }
-        }),
-    );
-}
