@@ -1,6 +1,7 @@
 // Every policy of the pack, in the order reports list them. index.ts serves these; the harness
 // and tests evaluate the very same objects.
 import { Policies } from "@pulumi/policy";
+import { agentgatewayPolicies } from "./rules/agentgateway";
 import { availability } from "./rules/availability";
 import { estate } from "./rules/estate";
 import { github } from "./rules/github";
@@ -27,4 +28,5 @@ export const policies: Policies = [
     ...tailscale,
     ...vault,
     ...github,
+    ...agentgatewayPolicies,
 ];

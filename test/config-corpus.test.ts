@@ -5,9 +5,9 @@ import { configErrorOf, declare, rawStackConfig, stackConfig } from "./harness";
 const devRaw = () => rawStackConfig("dev");
 const problemsOf = (raw: RawStackConfig) => configErrorOf(parseCellConfig, raw);
 
-/** Adds a valid F5 section (one VIP on a raw NodePort) to the dev values, for the edge breakers to break. */
+/** Adds a valid F5 section (one VIP on the raw NodePort of a Service marked external) to the dev values, for the edge breakers to break. */
 function withF5(v: Record<string, any>): Record<string, any> {
-    v.f5 = { address: "172.16.10.10", username: "admin", nodes: ["172.16.10.130", "172.16.10.132"], vips: [{ name: "solo", address: "172.16.20.120", listeners: [{ port: 8080, nodePort: 31572, service: "agentgateway-proxy" }] }] };
+    v.f5 = { address: "172.16.10.10", username: "admin", nodes: ["172.16.10.130", "172.16.10.132"], vips: [{ name: "solo", address: "172.16.20.120", listeners: [{ port: 8080, nodePort: 31572, service: "agentgateway-proxy", external: true }] }] };
     v.f5Password = "v1:opaque";
     return v.f5;
 }
@@ -108,9 +108,10 @@ const corpus: Breaker[] = [
     ["an F5 VIP that is not an IPv4 address", (v) => (withF5(v).vips[0].address = "solo.rooster"), "agent-estate:f5.vips[0].address", /IPv4 address/],
     ["an F5 pool member that is not an address", (v) => (withF5(v).nodes = ["talos-1"]), "agent-estate:f5.nodes[0]", /IPv4 address/],
     ["a NodePort outside the node-port range", (v) => (withF5(v).vips[0].listeners[0].nodePort = 8080), "agent-estate:f5.vips[0].listeners[0].nodePort", /30000 to 32767/],
-    ["a VIP listener with both a workload and a nodePort", (v) => (withF5(v).vips[0].listeners[0].workload = "kaze-gateway"), "agent-estate:f5.vips[0].listeners[0]", /exactly one of "workload"/],
-    ["a raw NodePort without the service it reaches", (v) => delete withF5(v).vips[0].listeners[0].service, "agent-estate:f5.vips[0].listeners[0].service", /name the Service/],
-    ["a VIP naming a workload the cell lacks", (v) => (withF5(v).vips[0].listeners[0] = { port: 8080, workload: "kaze-nowhere" }), "agent-estate:f5.vips[0].listeners[0].workload", /not a workload of agent-estate:workloads/],
+    ["a VIP listener with both a workload and a service", (v) => (withF5(v).vips[0].listeners[0].workload = "kaze-gateway"), "agent-estate:f5.vips[0].listeners[0]", /exactly one of "service"/],
+    ["an external Service without its NodePort", (v) => delete withF5(v).vips[0].listeners[0].nodePort, "agent-estate:f5.vips[0].listeners[0].nodePort", /required with "external": true/],
+    ["a VIP naming a workload the cell lacks", (v) => (withF5(v).vips[0].listeners[0] = { port: 8080, workload: "kaze-nowhere" }), "agent-estate:f5.vips[0].listeners[0].workload", /points at Service "kaze-nowhere", which this stack does not declare/],
+    ["a VIP on a NodePort no declared Service holds", (v) => (withF5(v).vips[0].listeners[0] = { port: 8080, service: "argocd-server", nodePort: 31999 }), "agent-estate:f5.vips[0].listeners[0].service", /no declared Service holds NodePort 31999/],
     ["a VIP naming a workload without a nodePort", (v) => (delete v.workloads["kaze-gateway"].nodePort, (withF5(v).vips[0].listeners[0] = { port: 443, workload: "kaze-gateway" })), "agent-estate:f5.vips[0].listeners[0].workload", /agent-estate:workloads\.kaze-gateway\.nodePort/],
     ["two VIPs on the same address and port", (v) => { const f = withF5(v); f.vips.push({ ...f.vips[0], name: "solo-2" }); }, "agent-estate:f5.vips[1].listeners[0].port", /already used by VIP "solo"/],
     ["an F5 health check that times out before its next probe", (v) => (withF5(v).vips[0].healthCheck = { interval: 10, timeout: 5 }), "agent-estate:f5.vips[0].healthCheck.timeout", /longer than interval/],
