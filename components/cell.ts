@@ -505,7 +505,11 @@ export class Cell extends pulumi.ComponentResource {
      */
     private declareFlows(name: string, cfg: CellConfig): CellFlows {
         const { otelCollector, langfuse, postgres } = this.addons;
-        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : []))];
+        // Each Gateway's proxy pods are the controller's: its Services are declared here by their selector.
+        const proxies = Object.entries(cfg.gateways).flatMap(([g, spec]) =>
+            [g, gatewayServiceName(g, spec)].map((service) => ({ service, namespace: spec.namespace, podSelector: { ...this.gateways[g].podLabels }, ports: spec.listeners.map((l) => ({ port: l.port })), owner: `Gateway ${g}` })),
+        );
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies];
         const apiServer = apiServerEndpoint(cfg);
         return new CellFlows(
             `${name}-flows`,

@@ -1,3 +1,4 @@
+import { listenerNodePort } from "../../config/references";
 import type { CellConfig } from "../../config/parse";
 import { workloadSelector } from "../naming";
 import type { DeclaredFlow, ExternalEndpoint, ServiceEndpoint } from "./cell-flows";
@@ -43,7 +44,9 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
     }
     for (const vip of cfg.f5?.vips ?? []) {
         for (const l of vip.listeners) {
-            flows.push({ from: { name: `F5 VIP ${vip.name}`, addresses: cfg.f5?.nodes ?? [] }, to: `nodeport:${l.nodePort ?? cfg.workloads[l.workload ?? ""]?.nodePort}`, via: "nodePort", why: `VIP ${vip.name}:${l.port} → ${l.service ?? l.workload}` });
+            // A Service marked external is not the cell's: its policies are not either.
+            if (l.external) continue;
+            flows.push({ from: { name: `F5 VIP ${vip.name}`, addresses: cfg.f5?.nodes ?? [] }, to: `nodeport:${listenerNodePort(l, cfg)}`, via: "nodePort", why: `VIP ${vip.name}:${l.port} → ${l.service ?? l.workload}` });
         }
     }
     return flows;

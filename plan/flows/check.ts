@@ -129,7 +129,10 @@ class Resolver {
     service(name: string, namespace: string, port: number, protocol: string): Resolved {
         const label = `${namespace}/${name}`;
         const svc = this.m.services.find((s) => s.name === name && s.namespace === namespace);
-        if (svc) {
+        const ep = this.m.endpoints.find((e) => e.service === name && e.namespace === namespace);
+        // A Service the program declares in front of pods a controller creates (a Gateway's proxy) is resolved through its declared endpoint.
+        const controllerPods = svc?.selector !== undefined && ep !== undefined && !this.m.pods.some((p) => p.namespace === namespace && Object.entries(svc.selector!).every(([k, v]) => p.labels[k] === v));
+        if (svc && !controllerPods) {
             const sp = svc.ports.find((p) => p.port === port && p.protocol === protocol);
             const pods = svc.selector ? this.m.pods.filter((p) => p.namespace === namespace && Object.entries(svc.selector!).every(([k, v]) => p.labels[k] === v)) : [];
             if (!svc.selector) return { kind: "unresolved", label, reason: `Service ${label} has no selector; its endpoints are not declared here` };
@@ -137,7 +140,6 @@ class Resolver {
             const target = sp?.targetPort ?? port;
             return { kind: "pods", label, namespace, pods, targetPort: (pod) => (typeof target === "number" ? target : pod.namedPorts[target]), servicePortMissing: missing };
         }
-        const ep = this.m.endpoints.find((e) => e.service === name && e.namespace === namespace);
         if (ep) {
             const ep_port = ep.ports.find((p) => p.port === port && (p.protocol ?? "TCP") === protocol);
             const pod: Pod = { namespace, labels: ep.podSelector, namedPorts: {} };
