@@ -120,12 +120,18 @@ function writeAtomically(file, text) {
     fs.renameSync(tmp, file);
 }
 
-/** Removes an entry's older bundles (a process still running one has already read it). */
+/**
+ * Removes an entry's older bundles, once they are a minute old: a process that compiled one a moment
+ * ago from other sources (an edit in between) may not have loaded it yet.
+ */
 function prune(entry, keep) {
     const prefix = `${slugOf(entry)}-`;
     for (const f of fs.readdirSync(CACHE)) {
-        if (f.startsWith(prefix) && f !== keep && f !== `${keep}.map` && /^[0-9a-f]{20}\.js(\.map)?$/.test(f.slice(prefix.length))) {
-            fs.rmSync(path.join(CACHE, f), { force: true });
+        if (!f.startsWith(prefix) || f === keep || f === `${keep}.map` || !/^[0-9a-f]{20}\.js(\.map)?$/.test(f.slice(prefix.length))) continue;
+        try {
+            if (Date.now() - fs.statSync(path.join(CACHE, f)).mtimeMs > 60_000) fs.rmSync(path.join(CACHE, f), { force: true });
+        } catch {
+            // removed by another process meanwhile
         }
     }
 }

@@ -40,6 +40,11 @@ describe("node bin/compiled.js <entry.ts>", () => {
         expect(run()).toBe("2|src/data|--flag");
         fs.rmSync(path.join(repo, "src/dep.ts")); // a source gone: the import now resolves to the folder
         expect(run()).toBe("3|src/data|--flag");
-        expect(bundles()).toHaveLength(1); // older bundles are pruned
+        expect(bundles()).toHaveLength(4); // one per version of the sources; older ones go once a minute old
+        const old = new Date(Date.now() - 120_000);
+        for (const f of bundles()) fs.utimesSync(path.join(cache, f), old, old);
+        write("src/dep/index.ts", "export const value = 4;\n");
+        expect(run()).toBe("4|src/data|--flag");
+        expect(bundles()).toHaveLength(1);
     }, 60_000);
 });
