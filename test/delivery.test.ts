@@ -174,3 +174,14 @@ describe("a broken delivery configuration", () => {
         expect(() => parseDeliveryConfig(deliveryRaw())).not.toThrow();
     });
 });
+
+describe("the gateway's WORKSPACE_DENY_REPOS", () => {
+    const delivery = rawStackConfig("delivery").values;
+    const estate = new Set(Object.keys(delivery.github.repositories).map((r) => `${delivery.github.owner}/${r}`));
+
+    it.each(["dev", "prod"])("%s: names the infrastructure repository, and only repositories the estate has", (stack) => {
+        const denied = String(rawStackConfig(stack).values.workloads["kaze-gateway"].env.WORKSPACE_DENY_REPOS).split(",");
+        expect(denied).toContain("speedrun-ventures/agent-estate");
+        expect(denied.filter((r) => !estate.has(r))).toEqual([]);
+    });
+});

@@ -101,6 +101,18 @@ describe("the dev Kaze cell", () => {
         expect(d.k8s("Deployment", w, "kaze").dependencies).toContain(es.urn);
     });
 
+    it.each(KAZE)("%s reaches tailnet peers (OpenClaw) through the userspace sidecar's SOCKS5/HTTP proxy on localhost:1055, cluster names excepted", (w) => {
+        const pod = podOf(d, w);
+        const ts = container(pod, "tailscale");
+        expect(envOf(ts, "TS_SOCKS5_SERVER")?.value).toBe("localhost:1055");
+        expect(envOf(ts, "TS_OUTBOUND_HTTP_PROXY_LISTEN")?.value).toBe("localhost:1055");
+        const main = container(pod, w);
+        expect(envOf(main, "ALL_PROXY")?.value).toBe("socks5h://localhost:1055");
+        expect(envOf(main, "HTTP_PROXY")?.value).toBe("http://localhost:1055");
+        expect(envOf(main, "HTTPS_PROXY")?.value).toBe("http://localhost:1055");
+        expect(envOf(main, "NO_PROXY")?.value?.split(",")).toEqual(expect.arrayContaining(["localhost", ".svc", ".cluster.local"]));
+    });
+
     it.each(KAZE)("%s runs a tailscale sidecar in userspace, its auth key from the env Secret, its state in its own Secret", (w) => {
         const pod = podOf(d, w);
         const ts = container(pod, "tailscale");

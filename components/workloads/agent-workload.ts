@@ -241,7 +241,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             command: args.command,
             args: args.args,
             envFrom: configMapName ? [{ configMapRef: { name: configMapName } }] : undefined,
-            env: secretKeys.map((k) => secretEnv(k, secretName as string)),
+            env: [...secretKeys.map((k) => secretEnv(k, secretName as string)), ...pieces.flatMap((p) => p.mainEnv ?? [])],
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
             resources: args.resources,
             volumeMounts: mainMounts,

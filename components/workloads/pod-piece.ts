@@ -10,6 +10,8 @@ export interface PodPiece {
     initContainers?: k8s.types.input.core.v1.Container[];
     containers?: k8s.types.input.core.v1.Container[];
     volumes?: k8s.types.input.core.v1.Volume[];
+    /** Environment the main container gets (e.g. the tailnet proxy). */
+    mainEnv?: k8s.types.input.core.v1.EnvVar[];
     /** Mounts the main container gets (e.g. the git-sync checkout, read-only). */
     mainMounts?: k8s.types.input.core.v1.VolumeMount[];
     /** Destinations the piece must reach besides DNS. */

@@ -217,6 +217,9 @@ export const workspaceSpec = z.strictObject({
 /** Ports the built-in sidecars listen on for their kubelet probes; a workload with the sidecar cannot use them. */
 export const SIDECAR_HEALTH_PORTS = { gitSync: 2020, tailscale: 9002 } as const;
 
+/** The tailscale sidecar's SOCKS5 and HTTP proxy (one port, on localhost): how app containers reach the tailnet in userspace mode. */
+export const TAILSCALE_PROXY_PORT = 1055;
+
 /** One agent workload of the cell, keyed by its name in `agent-estate:workloads`. */
 export const workloadSpec = z
     .strictObject({
@@ -298,6 +301,7 @@ export const workloadSpec = z
         if (w.metrics) claim(w.metrics.port, ["metrics", "port"]);
         if (w.sidecars.gitSync) used.set(SIDECAR_HEALTH_PORTS.gitSync, "the git-sync sidecar's health endpoint");
         if (w.sidecars.tailscale) used.set(SIDECAR_HEALTH_PORTS.tailscale, "the tailscale sidecar's health endpoint");
+        if (w.sidecars.tailscale) used.set(TAILSCALE_PROXY_PORT, "the tailscale sidecar's SOCKS5/HTTP proxy");
         const reserved = [...used.entries()].filter(([, by]) => by.startsWith("the "));
         for (const [p, by] of reserved) {
             if (w.port === p) ctx.addIssue({ code: "custom", path: ["port"], message: `port ${p} is taken by ${by}; choose another port` });

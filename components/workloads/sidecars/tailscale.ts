@@ -1,4 +1,4 @@
-import { SIDECAR_HEALTH_PORTS } from "../../../config/sections/workloads";
+import { SIDECAR_HEALTH_PORTS, TAILSCALE_PROXY_PORT } from "../../../config/sections/workloads";
 import { hardenedContainer, secretEnv } from "../container";
 import { internet } from "../network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT, apiTokenVolume } from "../pod-piece";
@@ -49,6 +49,9 @@ export function tailscale(a: TailscaleArgs): PodPiece {
                     // /healthz answers 200 once the node is connected to the tailnet.
                     { name: "TS_ENABLE_HEALTH_CHECK", value: "true" },
                     { name: "TS_LOCAL_ADDR_PORT", value: `[::]:${health}` },
+                    // Userspace mode has no tun device: the app containers reach tailnet peers through this proxy.
+                    { name: "TS_SOCKS5_SERVER", value: `localhost:${TAILSCALE_PROXY_PORT}` },
+                    { name: "TS_OUTBOUND_HTTP_PROXY_LISTEN", value: `localhost:${TAILSCALE_PROXY_PORT}` },
                     ...extraArgs,
                 ],
                 ports: [{ name: "ts-health", containerPort: health, protocol: "TCP" }],
@@ -58,6 +61,13 @@ export function tailscale(a: TailscaleArgs): PodPiece {
             }),
         ],
         volumes: persistent ? [apiTokenVolume(TAILSCALE_TOKEN_VOLUME)] : [],
+        // The standard proxy variables, cluster names and localhost excepted, so only tailnet and internet traffic goes through the sidecar.
+        mainEnv: [
+            { name: "ALL_PROXY", value: `socks5h://localhost:${TAILSCALE_PROXY_PORT}` },
+            { name: "HTTP_PROXY", value: `http://localhost:${TAILSCALE_PROXY_PORT}` },
+            { name: "HTTPS_PROXY", value: `http://localhost:${TAILSCALE_PROXY_PORT}` },
+            { name: "NO_PROXY", value: "localhost,127.0.0.1,::1,.svc,.cluster.local" },
+        ],
         // Control plane and DERP relays over HTTPS; STUN and direct WireGuard over UDP.
         egress: [internet([{ port: 443 }, { port: 3478, protocol: "UDP" }, { port: 41641, protocol: "UDP" }])],
         needsApiServer: persistent,
