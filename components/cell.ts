@@ -20,6 +20,7 @@ import { Kagent } from "./kagent/kagent";
 import { KagentResources } from "./kagent/resources";
 import { CLUSTER_DNS, internet, NetworkPeer } from "./workloads/network-policy";
 import { CellNamespace } from "./network/namespace";
+import { skipAwait } from "./skip-await";
 import { AgentWorkload } from "./workloads/agent-workload";
 import { workloadArgsFromConfig } from "./workloads/from-config";
 import { ExternalSecrets } from "./secrets/external-secrets";
@@ -120,7 +121,9 @@ export class Cell extends pulumi.ComponentResource {
     private readonly k8sOpts: KubernetesOptions;
 
     constructor(name: string, args: CellArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agent-estate:cell:Cell", name, {}, opts);
+        // Every Kubernetes object of the cell inherits the transformation (`kubernetes.skipAwait`).
+        const transformations = args.config.kubernetes.skipAwait ? [...(opts?.transformations ?? []), skipAwait] : opts?.transformations;
+        super("agent-estate:cell:Cell", name, {}, { ...opts, transformations });
         const cfg = args.config;
         this.config = cfg;
         this.labels = cellLabels(cfg.cell.name);

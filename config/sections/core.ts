@@ -21,6 +21,12 @@ export const kubernetesSection = z.strictObject({
         .min(1, { error: 'must name a kubeconfig context, e.g. "kaze-dev"' })
         .describe("The kubeconfig context to use. Required: the program never falls back to the ambient current-context."),
     kubeconfigPath: z.string().min(1).optional().describe("Path of the kubeconfig file. Default: the provider's default lookup (KUBECONFIG or ~/.kube/config)."),
+    skipAwait: z
+        .boolean()
+        .default(false)
+        .describe(
+            "Do not wait for the cell's Kubernetes objects to become ready (Pulumi's `pulumi.com/skipAwait` annotation on each): for a cluster where nothing can become ready, such as an API server without nodes (`npm run e2e`). Default: false.",
+        ),
     apiServer: z
         .url({ protocol: /^https$/, error: 'must be an https URL such as "https://kubernetes.default.svc:443"' })
         .optional()
