@@ -46,7 +46,8 @@ if [[ "v$pulumi_version" != "$(go_version pulumi github.com/pulumi/pulumi/pkg/v3
     echo "tools/pulumi/go.mod requires pkg/v3 $(go_version pulumi github.com/pulumi/pulumi/pkg/v3) but package-lock pins @pulumi/pulumi $pulumi_version: update the wrapper (go get -tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$pulumi_version)" >&2
     exit 1
 fi
-build pulumi pulumi "$pulumi_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+# (cgo as go defaults for it: the system's resolver and user lookup; the others are static.)
+CGO_ENABLED=1 build pulumi pulumi "$pulumi_version" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
     "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version"
 
 # The Kubernetes provider: its main embeds a schema and a Terraform mapping generated at release time.
