@@ -1,5 +1,5 @@
 /**
- * `tsx e2e/plan-violations.ts <stack> <key=json>…`: what `npm run plan` finds for a stack whose config
+ * `node bin/compiled.js e2e/plan-violations.ts <stack> <key=json>…`: what `npm run plan` finds for a stack whose config
  * has the given keys changed (path keys such as `cell.environment=\"prod\"`), as JSON on stdout:
  * `{ exitCode, violations: [{ policy, enforcementLevel, message, urn }] }`. The e2e runner compares the
  * real analyzer's verdicts with it; it runs apart because the mock runtime is process-global.

@@ -67,13 +67,13 @@ async function main(): Promise<number> {
 
         step("what `npm run plan` renders and finds, for comparison");
         const planned = path.join(tmp, "plan-out");
-        execFileSync(process.execPath, [require.resolve("tsx/cli"), "plan/cli.ts", STACK, "--out", planned], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+        execFileSync(process.execPath, [path.join(ROOT, "bin", "compiled.js"), "plan/cli.ts", STACK, "--out", planned], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
         const manifests = readManifests(planned);
         const injected = { "cell.environment": "prod" };
         const expected = JSON.parse(
             execFileSync(
                 process.execPath,
-                [require.resolve("tsx/cli"), "e2e/plan-violations.ts", STACK, ...Object.entries(injected).map(([k, v]) => `${k}=${JSON.stringify(v)}`)],
+                [path.join(ROOT, "bin", "compiled.js"), "e2e/plan-violations.ts", STACK, ...Object.entries(injected).map(([k, v]) => `${k}=${JSON.stringify(v)}`)],
                 { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
             ),
         ) as { exitCode: number; violations: { policy: string; enforcementLevel: string; message: string }[] };
