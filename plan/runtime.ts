@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockOutputs } from "./mock-outputs";
-import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+import { PlannedResource, SECRET_PLACEHOLDER, withPlaintext } from "./types";
 
 /** The configuration a program runs with: fully qualified keys (`agent-estate:cell`) to their text. */
 export interface RuntimeConfig {
@@ -92,8 +92,10 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-        const props = redact(pulumi.runtime.deserializeProperties(req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0])) as Record<string, unknown>;
-        resources.set(urn, {
+        const inputs = pulumi.runtime.deserializeProperties(req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0]);
+        const found = { secret: false };
+        const props = redact(inputs, found) as Record<string, unknown>;
+        const planned: PlannedResource = {
             urn,
             type: req.getType(),
             name: req.getName(),
@@ -104,7 +106,9 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
             retainOnDelete: req.getRetainondelete() === true,
             dependencies: [...new Set(req.getDependenciesList())].sort(),
             provider: req.getCustom() ? req.getProvider() || undefined : undefined,
-        });
+        };
+        if (found.secret) withPlaintext(planned, unwrapSecrets(inputs) as Record<string, unknown>);
+        resources.set(urn, planned);
         return register(req, callback);
     };
 
@@ -159,16 +163,39 @@ async function resolveOutputs(value: unknown): Promise<unknown> {
     return Object.fromEntries(entries);
 }
 
-/** Replaces every secret with {@link SECRET_PLACEHOLDER} and every resource reference with its urn. */
-function redact(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(redact);
+/**
+ * Replaces every secret with {@link SECRET_PLACEHOLDER} and every resource reference with its urn;
+ * `found.secret` is set when a secret was replaced.
+ */
+function redact(value: unknown, found: { secret: boolean } = { secret: false }): unknown {
+    if (Array.isArray(value)) return value.map((v) => redact(v, found));
     if (value === null || typeof value !== "object") return value;
     if (pulumi.Resource.isInstance(value)) return { urn: "[resource]" };
     const obj = value as Record<string, unknown>;
-    if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+    if (obj[SIG_KEY] === SECRET_SIG) {
+        found.secret = true;
+        return SECRET_PLACEHOLDER;
+    }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(obj).sort()) {
-        if (obj[key] !== undefined) out[key] = redact(obj[key]);
+        if (obj[key] !== undefined) out[key] = redact(obj[key], found);
+    }
+    return out;
+}
+
+/**
+ * The inputs as the engine hands them to a policy pack: every secret unwrapped to its plaintext value
+ * (for a `secure:` config value the plan never decrypts, its ciphertext), keys in the same order as {@link redact}.
+ */
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value === null || typeof value !== "object") return value;
+    if (pulumi.Resource.isInstance(value)) return { urn: "[resource]" };
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SECRET_SIG) return unwrapSecrets(obj.value);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj).sort()) {
+        if (obj[key] !== undefined) out[key] = unwrapSecrets(obj[key]);
     }
     return out;
 }

@@ -8,6 +8,11 @@ export interface PlannedResource {
     custom: boolean;
     /** Inputs as declared; every secret value is the string {@link SECRET_PLACEHOLDER}. */
     props: Record<string, unknown>;
+    /**
+     * The inputs as the engine hands them to the policy pack, every secret in plaintext; set (and not
+     * enumerable, so no dump of the resource can print it) only when the inputs hold a secret.
+     */
+    readonly plaintext?: Record<string, unknown>;
     /** The parent's urn, or undefined for the stack itself. */
     parent?: string;
     protect: boolean;
@@ -20,3 +25,9 @@ export interface PlannedResource {
 
 /** What every secret value is replaced with, wherever the plan shows or writes it. */
 export const SECRET_PLACEHOLDER = "[secret]";
+
+/** Attaches the plaintext inputs to a planned resource, out of reach of JSON, YAML and spread copies. */
+export function withPlaintext<T extends object>(resource: T, plaintext: Record<string, unknown>): T {
+    Object.defineProperty(resource, "plaintext", { value: plaintext, enumerable: false });
+    return resource;
+}

@@ -1,5 +1,8 @@
 // The offline evaluator `npm run plan` and the tests use: it builds the very arguments the
-// CrossGuard analyzer builds and calls the very policies the pack serves, without gRPC.
+// CrossGuard analyzer builds and calls the very policies the pack serves, without gRPC. As the
+// analyzer does, it hands policies every secret in plaintext and options without `retainOnDelete`
+// (policy/test/engine.test.ts holds it to the analyzer's own code), so a verdict offline is the
+// verdict in `pulumi preview`.
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -11,8 +14,10 @@ import { policies as packPolicies } from "./policies";
 
 export interface PlannedResource {
     urn: string; type: string; name: string;
-    /** The resource's inputs (Kubernetes objects: {apiVersion, kind, metadata, spec...}). */
+    /** The resource's inputs (Kubernetes objects: {apiVersion, kind, metadata, spec...}), secrets redacted. */
     props: Record<string, unknown>;
+    /** The inputs with every secret in plaintext, as the engine hands them to policies; absent when they hold no secret. */
+    readonly plaintext?: Record<string, unknown>;
     parent?: string;
     protect: boolean; retainOnDelete: boolean;
     dependencies: string[];
@@ -71,9 +76,10 @@ function typeMatches(type: string, resourceClass: unknown): boolean {
 
 const stackTags: ReadonlyMap<string, string> = new Map();
 
-function optionsOf(r: PlannedResource): PolicyResourceOptions & { retainOnDelete: boolean } {
+/** The options the analyzer passes (its `getResourceOptions`): no `retainOnDelete`, whatever the resource sets. */
+function optionsOf(r: PlannedResource): PolicyResourceOptions {
     return {
-        protect: r.protect, retainOnDelete: r.retainOnDelete, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
+        protect: r.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
         ...(r.parent !== undefined && { parent: r.parent }),
     };
@@ -107,10 +113,21 @@ class ResourceArgs implements ResourceValidationArgs {
     }
 }
 
-/** The provider as the analyzer describes it to a resource policy. */
-function providerOf(r: PlannedResource): PolicyProviderResource | undefined {
-    return r.provider === undefined ? undefined : { type: "pulumi:providers:unknown", props: {}, urn: r.provider, name: r.provider.split("::").pop() ?? "" };
+/**
+ * The provider as the analyzer describes it to a resource policy: its type, urn, name and inputs (secrets
+ * in plaintext), from the provider reference `<urn>::<id>` and the provider's own planned resource.
+ */
+function providerOf(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PolicyProviderResource | undefined {
+    if (r.provider === undefined) return undefined;
+    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
+    const parts = urn.split("::");
+    const declared = byUrn.get(urn);
+    const props = declared === undefined ? {} : inputsOf(declared);
+    return { type: parts[parts.length - 2].split("$").pop() ?? "", props: policyProps(props, hasUnknown(props)), urn, name: parts[parts.length - 1] };
 }
+
+/** The inputs a policy sees: every secret in plaintext. */
+const inputsOf = (r: PlannedResource): Obj => (r.plaintext ?? r.props) as Obj;
 
 /** What a validation that threw reports, the way the analyzer does: unknowns become an advisory, not-applicable is silent. */
 function reportThrown(e: unknown, policyName: string, urn: string | undefined, out: Violation[]): void {
@@ -128,7 +145,7 @@ export function evaluatePolicies(resources: readonly PlannedResource[], opts: Po
 
 /** The same evaluation over any list of policies (tests use it to exercise one policy in isolation). */
 export function evaluateWith(policies: (ResourceValidationPolicy | StackValidationPolicy)[], resources: readonly PlannedResource[], opts: PolicyRunOptions): Violation[] {
-    const evaluation = new PolicyEvaluation(opts, policies);
+    const evaluation = new PolicyEvaluation(opts, policies, new Map(resources.map(r => [r.urn, r])));
     for (const r of resources) evaluation.add(r);
     return evaluation.finish();
 }
@@ -158,7 +175,7 @@ class PolicyEvaluation {
     private readonly planned: PlannedProps[] = [];
     private readonly out: Violation[] = [];
 
-    constructor(opts: PolicyRunOptions, policies: (ResourceValidationPolicy | StackValidationPolicy)[] = packPolicies) {
+    constructor(opts: PolicyRunOptions, policies: (ResourceValidationPolicy | StackValidationPolicy)[], private readonly byUrn: ReadonlyMap<string, PlannedResource>) {
         const config = loadPackConfig(opts.environment, opts.config ?? {});
         const levelOf = (name: string, own?: EnforcementLevel) => enforcementLevelOf(name, config, opts.environment, own);
         // Remediations run first, in pack order, each on the previous one's output (as the engine does).
@@ -179,10 +196,11 @@ class PolicyEvaluation {
     /** Remediates one resource and runs every resource policy on it. */
     add(resource: PlannedResource): void {
         // Remediations work on a copy: the plan's resources stay as the program declared them.
-        let props = (this.remediations.length > 0 ? structuredClone(resource.props) : resource.props) as Obj;
+        const inputs = inputsOf(resource);
+        let props = this.remediations.length > 0 ? structuredClone(inputs) : inputs;
         let unknowns = hasUnknown(props);
         const opts = optionsOf(resource);
-        const provider = providerOf(resource);
+        const provider = providerOf(resource, this.byUrn);
         for (const p of this.remediations) {
             const proxied = policyProps(props, unknowns);
             try {
@@ -219,7 +237,7 @@ class PolicyEvaluation {
         if (this.stackPolicies.length > 0) {
             // One stack view serves every stack policy (the analyzer rebuilds it per policy; no policy
             // mutates it), so stack policies can also cache what they derive from it (see rules/availability.ts).
-            const stack = stackResources(this.planned);
+            const stack = stackResources(this.planned, this.byUrn);
             for (const p of this.stackPolicies) {
                 const report = (message: string, urn?: string) => out.push({ policy: p.name, enforcementLevel: p.level, urn, message });
                 try {
@@ -241,7 +259,7 @@ class PolicyEvaluation {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The stack view the analyzer builds: parents and dependencies resolved to resource objects. */
-function stackResources(planned: PlannedProps[]): PolicyResource[] {
+function stackResources(planned: PlannedProps[], byUrnOfPlan: ReadonlyMap<string, PlannedResource>): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const list = planned.map(({ resource: r, props, unknowns }) => {
         const proxied = policyProps(props, unknowns);
@@ -251,6 +269,8 @@ function stackResources(planned: PlannedProps[]): PolicyResource[] {
             isType: cls => typeMatches(r.type, cls),
             asType: (cls => (typeMatches(r.type, cls) ? proxied : undefined)) as PolicyResource["asType"],
         };
+        const provider = providerOf(r, byUrnOfPlan);
+        if (provider) pr.provider = provider;
         byUrn.set(r.urn, pr);
         return pr;
     });

@@ -157,6 +157,26 @@ describe("secrets in the plan", () => {
         expect(secret.stringData).toBe("[secret]");
     });
 
+    it("reach the policies in plaintext, as the engine hands them, and nowhere else", async () => {
+        const program = async () => {
+            const provider = new k8s.Provider("k8s", { context: "test" });
+            const canary = new pulumi.Config("agent-estate").requireSecret("canary");
+            const data = { greeting: pulumi.secret("hello"), upstream: pulumi.interpolate`https://u:${canary}@example.com` };
+            new k8s.core.v1.ConfigMap("settings", { metadata: { name: "settings", namespace: "kaze" }, data }, { provider });
+            return {};
+        };
+        const result = await plan({ stack: "dev", runtimeConfig: stackConfig("dev", { secrets: { canary: CANARY } }), program });
+        const settings = result.resources.find((r) => r.name === "settings")!;
+        expect(settings.props.data).toBe("[secret]"); // the SDK marks the whole property secret
+        expect(settings.plaintext?.data).toEqual({ greeting: "hello", upstream: `https://u:${CANARY}@example.com` });
+        expect(JSON.stringify(settings)).not.toContain(CANARY);
+        // A secret is judged by what it is: a credential in a URL fails, a greeting does not.
+        expect(result.violations.filter((v) => v.policy === "no-plaintext-secrets").map((v) => v.message)).toEqual([
+            "ConfigMap settings: ConfigMap key upstream contains a credential-looking value; use a Secret",
+        ]);
+        expect(planJson(result)).not.toContain(CANARY);
+    });
+
     it("keeps a secure: value of the stack file opaque", () => {
         const rc = stackConfig("dev", { secrets: { canary: "v1:opaque-ciphertext" } });
         expect(rc.secretKeys).toContain("agent-estate:canary");

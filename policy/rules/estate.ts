@@ -37,16 +37,15 @@ export const statefulTypes: { describe: string; matches(r: PolicyResource): bool
     { describe: "Vault auth backend", matches: r => r.type === "vault:index/authBackend:AuthBackend" },
 ];
 
-/** CrossGuard 1.21 passes `protect` only; the offline harness also passes `retainOnDelete`. */
-const isProtected = (r: PolicyResource) => r.opts.protect === true || (r.opts as { retainOnDelete?: boolean }).retainOnDelete === true;
-
 export const statefulProtected = stackPolicy({
     name: "stateful-resources-protected",
     description: "Stateful resources (PVCs, PVs, StatefulSets with volume claims, CNPG clusters, Longhorn volumes, Vault mounts and auth backends) are protected.",
-    remediationSteps: "Create the resource with { protect: true } (or retainOnDelete: true) in prod.",
+    // The engine hands a policy `protect` and never `retainOnDelete`, so only `protect` can be checked;
+    // retainOnDelete (which keeps the object when Pulumi deletes it) is the program's duty beside it.
+    remediationSteps: "Create the resource with { protect: true, retainOnDelete: true } in prod (protect is what the policy can see).",
     check: (resources, report) => eachDecision(resources, r => {
         const kind = statefulTypes.find(t => t.matches(r));
-        if (kind && !isProtected(r)) report(`${r.name} is a ${kind.describe} without protect or retainOnDelete`, r.urn);
+        if (kind && r.opts.protect !== true) report(`${r.name} is a ${kind.describe} without protect`, r.urn);
     }),
 });
 

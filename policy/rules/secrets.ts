@@ -4,24 +4,36 @@ import { eachDecision, isK8s, list, Obj } from "../common";
 import { resourcePolicy } from "../define";
 import { carriesPod, eachContainer, podOf } from "../pod";
 
-/** A name that says "I hold a credential" (files, paths and ids of credentials are fine). */
-const secretName = /(^|[_.-])(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret)([_.-]|$)/i;
-const referenceSuffix = /[_.-](file|path|dir|url|endpoint|name|id|ref|key[_-]?id)$/i;
+/**
+ * Names that say "I hold a credential": `*PASSWORD*`, `*PASSWD*`, `*SECRET*` anywhere; `*_TOKEN` and
+ * `*_KEY` (and a bare TOKEN or KEY) at the end; the usual compounds (API key, access key, private key,
+ * credentials, client secret) anywhere between separators. The engine hands a policy every secret in
+ * plaintext, so the name and the value's shape are all a policy can judge by.
+ */
+const secretName = [
+    /password|passwd|secret/i,
+    /(^|[_.-])(token|key)$/i,
+    /(^|[_.-])(api[_-]?key|access[_-]?key|private[_-]?key|credentials?|client[_-]?secret|auth[_-]?token|bearer)([_.-]|$)/i,
+];
+/** Names of things that point at a credential (a file, a path, an id, a Secret's name) or are public halves. */
+const referenceName = /([_.-](file|path|dir|url|endpoint|name|id|ref|key[_-]?id)|public[_-]?key)$/i;
 
-/** Values that are credentials whatever they are called. */
+/** Values that are credentials whatever they are called: the shapes of known providers' keys and tokens. */
 const secretValue: RegExp[] = [
     /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-    /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, /\bgithub_pat_[A-Za-z0-9_]{20,}/,
-    /\bsk-(ant-)?[A-Za-z0-9_-]{20,}/, /\bAKIA[0-9A-Z]{16}\b/, /\btskey-[A-Za-z0-9-]{10,}/,
-    /\bhvs\.[A-Za-z0-9_-]{20,}/, /\bxox[abprs]-[A-Za-z0-9-]{10,}/, /\bglpat-[A-Za-z0-9_-]{20,}/,
+    /\bgh[pousr]_[A-Za-z0-9]{36,}\b/, /\bgithub_pat_[A-Za-z0-9_]{20,}/, /\bglpat-[A-Za-z0-9_-]{20,}/,
+    /\bsk-(ant-|proj-|lf-)?[A-Za-z0-9_-]{20,}/, /\b[sr]k_(live|test)_[A-Za-z0-9]{20,}/,
+    /\bAKIA[0-9A-Z]{16}\b/, /\bAIza[0-9A-Za-z_-]{35}\b/,
+    /\btskey-[A-Za-z0-9-]{10,}/, /\bhv[sbr]\.[A-Za-z0-9_-]{20,}/, /\bpul-[a-f0-9]{40}\b/,
+    /\bxox[abprs]-[A-Za-z0-9-]{10,}/, /hooks\.slack\.com\/services\/T[A-Za-z0-9]+\//,
+    /\bhf_[A-Za-z0-9]{30,}\b/, /\bnpm_[A-Za-z0-9]{36}\b/,
+    /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/,
+    /AccountKey=[A-Za-z0-9+/=]{20,}/,
     /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i,
 ];
 
-/** How the offline harness shows a Pulumi secret: it was put in clear into the object. */
-const pulumiSecret = "[secret]";
-
-const looksSecretName = (name: string) => secretName.test(name) && !referenceSuffix.test(name);
-const looksSecretValue = (value: string) => value === pulumiSecret || secretValue.some(r => r.test(value));
+export const looksSecretName = (name: string) => secretName.some(r => r.test(name)) && !referenceName.test(name);
+export const looksSecretValue = (value: string) => secretValue.some(r => r.test(value));
 
 export const noPlaintextSecrets = resourcePolicy<{ referenceEnvNames: string[] }>({
     name: "no-plaintext-secrets",

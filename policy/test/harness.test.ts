@@ -1,6 +1,7 @@
 // The offline harness behaves like the CrossGuard analyzer: same policies, same arguments,
 // same config files, unknowns reported as advisory, remediations applied first.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
@@ -11,6 +12,9 @@ import { policies } from "../policies";
 import { changed, check, checkOne, defaultDenyPolicy, estate, podKinds, unknown, workload } from "./fixtures";
 
 const policyDir = path.join(__dirname, "..");
+/** The pack's own TypeScript sources: dependencies installed under node_modules are not the pack. */
+const packSources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+    e.isDirectory() ? (e.name === "node_modules" ? [] : packSources(path.join(dir, e.name))) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
 /** A compliant estate whose one workload runs privileged: exactly one violation. */
 const broken = () => estate(changed(workload(), spec => { spec.containers[0].securityContext.privileged = true; }));
 
@@ -160,10 +164,19 @@ describe("the harness", () => {
     it("keeps index.ts to the PolicyPack constructor, imported by nobody", () => {
         const index = fs.readFileSync(path.join(policyDir, "index.ts"), "utf8");
         expect(index.match(/^import .*$/gm)).toEqual(['import { PolicyPack } from "@pulumi/policy";', 'import { policies } from "./policies";']);
-        const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
-            e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
-        for (const file of sources(policyDir).filter(f => !f.endsWith("index.ts"))) {
+        for (const file of packSources(policyDir).filter(f => !f.endsWith("index.ts"))) {
             expect(fs.readFileSync(file, "utf8"), file).not.toMatch(/from "\.{1,2}\/(\.\.\/)*index"/);
+        }
+    });
+    it("reads only the pack's own sources, never policy/node_modules (what `cd policy && npm install` creates)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pack-"));
+        try {
+            fs.mkdirSync(path.join(dir, "rules"));
+            fs.mkdirSync(path.join(dir, "node_modules", "@pulumi", "policy"), { recursive: true });
+            for (const file of ["index.ts", "rules/a.ts", "node_modules/@pulumi/policy/index.d.ts"]) fs.writeFileSync(path.join(dir, file), "export const x = 1;\n");
+            expect(packSources(dir).map(f => path.relative(dir, f)).sort()).toEqual(["index.ts", path.join("rules", "a.ts")]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
     it("documents every policy in the README table", () => {

@@ -20,8 +20,27 @@ describe("no-plaintext-secrets", () => {
             .toEqual(['Deployment agent: ephemeral container "debug" env UPSTREAM holds a credential-looking value; use valueFrom.secretKeyRef']);
         expect(messages(withEnv({ name: "DATABASE_URL", value: "postgres://app:hunter2@db:5432/app" }))).toHaveLength(1);
     });
-    it("a Pulumi secret written into an env value fails: the pod spec holds it in clear", () => {
-        expect(messages(withEnv({ name: "UPSTREAM", value: "[secret]" }))).toHaveLength(1);
+    it("judges a value by its name, as the engine hands the plaintext: *_TOKEN, *_KEY, *PASSWORD*, *SECRET*", () => {
+        for (const name of ["GITHUB_TOKEN", "OPENAI_API_KEY", "SIGNING_KEY", "PGPASSWORD", "DB_PASSWD", "CLIENTSECRET", "SECRET_KEY_BASE", "NEXTAUTH_SECRET", "AUTH_TOKEN", "token"]) {
+            expect(messages(withEnv({ name, value: "plain-looking-value" })), name).toEqual([`Deployment agent: container "agent" sets ${name} in clear; use valueFrom.secretKeyRef`]);
+        }
+    });
+    it("judges a value by its shape, whatever its name: keys and tokens of known providers", () => {
+        const shapes = [
+            `sk-ant-${"a".repeat(30)}`, `sk-proj-${"b".repeat(30)}`, `sk-lf-${"c".repeat(30)}`, `sk_live_${"d".repeat(24)}`, `AIza${"e".repeat(35)}`,
+            `pul-${"0".repeat(40)}`, `hvs.${"f".repeat(24)}`, `hf_${"g".repeat(34)}`, `npm_${"h".repeat(36)}`, `glpat-${"i".repeat(20)}`,
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+            "https://hooks.slack.com/services/T000/B000/XXXX", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=" + "k".repeat(40),
+        ];
+        for (const value of shapes) expect(messages(withEnv({ name: "UPSTREAM", value })), value).toHaveLength(1);
+    });
+    it("the offline \"[secret]\" marker means nothing: the engine never shows it, so it is no evidence", () => {
+        expect(messages(withEnv({ name: "UPSTREAM", value: "[secret]" }))).toEqual([]);
+    });
+    it("names that are not credentials pass: public halves, TTLs and counts", () => {
+        for (const name of ["LANGFUSE_PUBLIC_KEY", "TOKEN_TTL", "MAX_TOKENS", "KEYCLOAK_REALM", "SECRET_NAME"]) {
+            expect(messages(withEnv({ name, value: "pk-lf-1234" })), name).toEqual([]);
+        }
     });
     it("references to credentials (paths, files, ids) pass", () => {
         for (const name of ["VAULT_TOKEN_PATH", "API_KEY_FILE", "AWS_ACCESS_KEY_ID", "TOKEN_URL"]) {

@@ -78,10 +78,13 @@ describe("external-secret-store", () => {
 
 describe("stateful-resources-protected", () => {
     const pvc = (extra: object = {}) => k8s("kubernetes:core/v1:PersistentVolumeClaim", "data", { spec: { resources: { requests: { storage: "1Gi" } } } }, {}, extra);
-    it("an unprotected PVC fails in prod; protect or retainOnDelete passes", () => {
-        expect(messages("stateful-resources-protected", [pvc()])).toEqual(["data is a PersistentVolumeClaim without protect or retainOnDelete"]);
+    it("an unprotected PVC fails in prod; protect passes", () => {
+        expect(messages("stateful-resources-protected", [pvc()])).toEqual(["data is a PersistentVolumeClaim without protect"]);
         expect(messages("stateful-resources-protected", [pvc({ protect: true })])).toEqual([]);
-        expect(messages("stateful-resources-protected", [pvc({ retainOnDelete: true })])).toEqual([]);
+        expect(messages("stateful-resources-protected", [pvc({ protect: true, retainOnDelete: true })])).toEqual([]);
+    });
+    it("does not accept retainOnDelete alone: the engine never hands a policy retainOnDelete", () => {
+        expect(messages("stateful-resources-protected", [pvc({ retainOnDelete: true })])).toEqual(["data is a PersistentVolumeClaim without protect"]);
     });
     it("is disabled in dev and advisory in staging", () => {
         expect(checkOne("stateful-resources-protected", [pvc()], { environment: "dev" })).toEqual([]);
@@ -96,10 +99,10 @@ describe("stateful-resources-protected", () => {
             changed(workload("StatefulSet", "db"), (_s, p) => { p.spec.volumeClaimTemplates = [{ metadata: { name: "data" } }]; }),
         ];
         expect(messages("stateful-resources-protected", resources).sort()).toEqual([
-            "db is a StatefulSet with volumeClaimTemplates without protect or retainOnDelete",
-            "k8s-auth is a Vault auth backend without protect or retainOnDelete",
-            "kv is a Vault secrets mount without protect or retainOnDelete",
-            "pg is a CloudNativePG Cluster without protect or retainOnDelete",
+            "db is a StatefulSet with volumeClaimTemplates without protect",
+            "k8s-auth is a Vault auth backend without protect",
+            "kv is a Vault secrets mount without protect",
+            "pg is a CloudNativePG Cluster without protect",
         ]);
         expect(statefulTypes.map(t => t.describe)).toContain("Longhorn Volume");
     });
