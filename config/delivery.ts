@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError, ConfigProblem } from "./errors";
-import { CONFIG_NAMESPACE, missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, setSecretHint, sortProblems } from "./problems";
+import { CONFIG_NAMESPACE, missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, setSecretHint, sortProblems, unknownKeyProblem } from "./problems";
 import { RawStackConfig } from "./parse";
 import { deliverySection } from "./sections/delivery";
 import { githubSection } from "./sections/github";
@@ -67,7 +67,7 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
     const parsed = deliveryConfigSchema.safeParse(settings);
     const referenced = new Map<string, string>();
     if (!parsed.success) {
-        problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "the delivery stack reads (it reads delivery, github and their secrets)")));
+        problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, deliveryConfigSchema, "the delivery stack reads (it reads delivery, github and their secrets)")));
     } else {
         const d = parsed.data;
         // A stack must not manage its own deployment settings: a failed update could cut its own delivery.
@@ -95,7 +95,7 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
         problems.push(
             referenced.has(key)
                 ? { key: qualify([key]), message: `is stored in plaintext but is used as a secret; set it with ${setSecretHint(key)}` }
-                : { key: qualify([key]), message: "is not a key the delivery stack reads (it reads delivery, github and their secrets); check its spelling, or, if it is a credential, set it with `pulumi config set --secret`" },
+                : unknownKeyProblem([], key, [...Object.keys(deliveryConfigSchema.shape), ...Object.keys(statics)], "the delivery stack reads (it reads delivery, github and their secrets, and the secrets they name)"),
         );
     }
     if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));

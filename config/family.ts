@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ConfigError, ConfigProblem } from "./errors";
 import type { RawStackConfig } from "./parse";
-import { CONFIG_NAMESPACE, qualify, sortProblems } from "./problems";
+import { CONFIG_NAMESPACE, didYouMean, qualify, sortProblems } from "./problems";
 
 /**
  * Stack families: stacks that share one description (a cell's dev, staging and prod) name a family
@@ -134,25 +134,5 @@ function mergeMap(base: JsonMap, override: JsonMap, at: PropertyKey[], family: s
     return result;
 }
 
-/** `did you mean "agent-core"?` for the closest candidate within a typo's distance, else "". */
-export function didYouMean(word: string, candidates: readonly string[]): string {
-    let best: string | undefined;
-    let bestDistance = Infinity;
-    for (const c of candidates) {
-        const d = editDistance(word.toLowerCase(), c.toLowerCase());
-        if (d < bestDistance) [best, bestDistance] = [c, d];
-    }
-    const allowed = Math.max(2, Math.floor(word.length / 3));
-    return best !== undefined && bestDistance <= allowed ? `did you mean "${best}"?` : "";
-}
-
-/** Levenshtein distance. */
-function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-    }
-    return prev[b.length];
-}
+/** One edit-distance suggestion for the whole config (config/problems.ts); tests import it from here too. */
+export { didYouMean };

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem } from "./errors";
-import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, sortProblems } from "./problems";
-import { CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
+import { z } from "zod";
+import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, sortProblems, unknownKeyProblem } from "./problems";
+import { CROSS_SECTION_CHECKS, CellSection, CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
 import { seedSources, unsetSeedSources } from "./sections/secrets";
 
 /** A stack's configuration as read, before validation: keys without the namespace, structured values parsed. */
@@ -50,22 +51,52 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
     problems.push(...missingSecrets(secretSpecs, raw.values));
 
     // A plaintext key that a seed names is that seed's problem (it says how to encrypt it), not an unknown key.
-    const parsed = cellConfigSchema.safeParse(Object.fromEntries(Object.entries(settings).filter(([k]) => !plaintext.has(k) || !seedNames(settings).has(k))));
-    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => schemaProblems(i, "this program reads (see docs/config-reference.md)")));
-    const sources = parsed.success ? seedSources(parsed.data.vault) : seedNames(settings);
+    const named = seedNames(settings);
+    const reads = "this program reads (see docs/config-reference.md)";
+    const shape = cellConfigSchema.shape;
+    for (const key of Object.keys(settings)) {
+        if (!(key in shape) && !(plaintext.has(key) && named.has(key))) problems.push(unknownKeyProblem([], key, [...Object.keys(shape), ...Object.keys(secretSpecs)], reads));
+    }
+    // Section by section, so a broken section hides nothing else: every section is validated, and every
+    // cross-section check runs whose sections have their shape (a user fixes the file in one pass, not in waves).
+    const parsedSections: Record<string, unknown> = {};
+    const failed = new Set<string>();
+    for (const [key, schema] of Object.entries(shape) as Array<[CellSection, z.ZodType]>) {
+        const result = schema.safeParse(settings[key]);
+        if (result.success) {
+            if (result.data !== undefined) parsedSections[key] = result.data;
+            continue;
+        }
+        problems.push(...result.error.issues.flatMap((i) => schemaProblems(i, schema, reads, [key])));
+        // Refinement issues only ("custom") mean the section has its shape: zod ran its refinements
+        // because nothing was missing or of the wrong type, so the cross-section checks can read it.
+        if (result.error.issues.every((i) => i.code === "custom")) parsedSections[key] = shapedValue(schema, settings[key]);
+        else failed.add(key);
+    }
+    const cfg = parsedSections as CellSettings;
+    const ctx = { addIssue: (i: { path?: PropertyKey[]; message?: string }) => problems.push({ key: qualify(i.path ?? []), message: i.message ?? "is invalid" }) } as unknown as z.RefinementCtx;
+    for (const c of CROSS_SECTION_CHECKS) if (c.needs.every((n) => !failed.has(n))) c.check(cfg, ctx);
+
+    const sources = failed.has("vault") ? named : seedSources(cfg.vault);
     const seedValues: Record<string, pulumi.Output<string>> = {};
     for (const [key, value] of Object.entries(held)) {
         if (!sources.has(key)) {
-            problems.push({ key: qualify([key]), message: `is not a key this program reads (secret keys: ${Object.keys(secretSpecs).join(", ")}; an application value becomes one when a vault.seed entry names it)` });
+            problems.push(unknownKeyProblem([], key, [...Object.keys(secretSpecs), ...sources], "this program reads as a secret (an application value becomes one when a vault.seed entry names it)"));
         } else if (typeof value !== "string" || value === "") {
             problems.push({ key: qualify([key]), message: "must be a non-empty secret string (a value vault.seed writes to Vault)" });
         } else {
             seedValues[key] = pulumi.secret(value);
         }
     }
-    if (parsed.success) problems.push(...unsetSeedSources(parsed.data.vault, new Set([...Object.keys(secrets), ...Object.keys(seedValues)]), plaintext));
-    if (problems.length > 0 || !parsed.success) throw new ConfigError(raw.stack, sortProblems(problems));
-    return { ...parsed.data, stack: raw.stack, secrets, seedValues };
+    if (!failed.has("vault")) problems.push(...unsetSeedSources(cfg.vault, new Set([...Object.keys(secrets), ...Object.keys(seedValues)]), plaintext));
+    if (problems.length > 0) throw new ConfigError(raw.stack, sortProblems(problems));
+    return { ...cfg, stack: raw.stack, secrets, seedValues };
+}
+
+/** The value a schema produced (defaults applied) although a refinement of it failed. */
+function shapedValue(schema: z.ZodType, input: unknown): unknown {
+    const internals = (schema as unknown as { _zod: { run(payload: { value: unknown; issues: unknown[] }, ctx: object): { value: unknown } } })._zod;
+    return internals.run({ value: input, issues: [] }, {}).value;
 }
 
 /** The secret config keys `vault.seed` names in settings that may not parse: read leniently, for the unknown-key check. */

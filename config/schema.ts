@@ -58,43 +58,59 @@ export const cellConfigSchema = z
         kagent: kagentSection.optional().describe("kagent: its pinned charts, ModelConfigs, MCP servers and Agents. Default: not installed."),
     })
     .superRefine((cfg, ctx) => {
-        // Cross-section references: checked once here, so each section stays self-contained.
-        checkAddons(cfg, ctx);
-        checkIngresses(cfg, ctx);
-        checkCustomResources(cfg, ctx);
-        checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx);
-        checkReferences(cfg, ctx);
-        const namespaces = new Set(cfg.namespaces.map((n) => n.name));
-        for (const [name, w] of Object.entries(cfg.workloads)) {
-            if (!namespaces.has(w.namespace)) {
-                ctx.addIssue({ code: "custom", path: ["workloads", name, "namespace"], message: `"${w.namespace}" is not one of agent-estate:namespaces (${[...namespaces].join(", ")})` });
-            }
-            // Workloads: every image (main, sidecars, cron jobs) is pinned; every workload peer exists.
-            for (const ref of workloadImageRefs(w)) {
-                if (!(ref.image in cfg.images.pins)) {
-                    ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: `"${ref.image}" has no pin in agent-estate:images.pins; add e.g. pins.${ref.image}: {tag: "1.0.0"}` });
-                }
-            }
-            for (const ref of workloadPeerRefs(w)) {
-                if (!(ref.workload in cfg.workloads)) {
-                    ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: `"${ref.workload}" is not a workload of agent-estate:workloads (${Object.keys(cfg.workloads).join(", ")}); name one, or use { namespace, podSelector, ports } for pods outside the cell` });
-                } else if (ref.workload === name) {
-                    ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: "a workload does not need a peer rule to reach itself over localhost; remove it" });
-                }
-            }
-            // Default-deny egress would cut a pod that calls the API server off from it.
-            if (needsApiServer(w) && cfg.kubernetes.apiServerEgress === undefined) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["workloads", name],
-                    message: 'calls the Kubernetes API (apiAccess, or a single-replica tailscale sidecar keeping its state in a Secret), which its namespace\'s default-deny policy blocks; set agent-estate:kubernetes.apiServerEgress to the API server\'s endpoints, e.g. [{cidr: "10.40.1.5/32", ports: [6443]}]',
-                });
-            }
-        }
+        for (const c of CROSS_SECTION_CHECKS) c.check(cfg, ctx);
     });
 
 /** The validated, defaulted values of the non-secret keys. */
 export type CellSettings = z.infer<typeof cellConfigSchema>;
+
+/** The sections of a cell's configuration. */
+export type CellSection = keyof typeof cellConfigSchema.shape;
+
+/**
+ * Checks across sections, each with the sections it reads. They run in the full schema's superRefine,
+ * and parseCellConfig runs each one whose sections all parsed even when others did not, so a user
+ * sees every problem in one pass.
+ */
+export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]; check(cfg: CellSettings, ctx: z.RefinementCtx): void }> = [
+    { needs: ["addons", "storage", "postgres", "namespaces", "cell"], check: (cfg, ctx) => checkAddons(cfg, ctx) },
+    { needs: ["vault", "tailscale", "workloads", "kubernetes"], check: (cfg, ctx) => checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx) },
+    { needs: ["namespaces", "workloads", "addons", "ingresses"], check: (cfg, ctx) => checkIngresses(cfg, ctx) },
+    { needs: ["namespaces", "crds", "customResources"], check: (cfg, ctx) => checkCustomResources(cfg, ctx) },
+    { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5"], check: (cfg, ctx) => checkReferences(cfg, ctx) },
+    { needs: ["namespaces", "images", "kubernetes", "workloads"], check: checkWorkloadRefs },
+];
+
+/** Every workload's namespace, images and peers exist; a workload that calls the API server can reach it. */
+function checkWorkloadRefs(cfg: CellSettings, ctx: z.RefinementCtx): void {
+    const namespaces = new Set(cfg.namespaces.map((n) => n.name));
+    for (const [name, w] of Object.entries(cfg.workloads)) {
+        if (!namespaces.has(w.namespace)) {
+            ctx.addIssue({ code: "custom", path: ["workloads", name, "namespace"], message: `"${w.namespace}" is not one of agent-estate:namespaces (${[...namespaces].join(", ")})` });
+        }
+        // Workloads: every image (main, sidecars, cron jobs) is pinned; every workload peer exists.
+        for (const ref of workloadImageRefs(w)) {
+            if (!(ref.image in cfg.images.pins)) {
+                ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: `"${ref.image}" has no pin in agent-estate:images.pins; add e.g. pins.${ref.image}: {tag: "1.0.0"}` });
+            }
+        }
+        for (const ref of workloadPeerRefs(w)) {
+            if (!(ref.workload in cfg.workloads)) {
+                ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: `"${ref.workload}" is not a workload of agent-estate:workloads (${Object.keys(cfg.workloads).join(", ")}); name one, or use { namespace, podSelector, ports } for pods outside the cell` });
+            } else if (ref.workload === name) {
+                ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: "a workload does not need a peer rule to reach itself over localhost; remove it" });
+            }
+        }
+        // Default-deny egress would cut a pod that calls the API server off from it.
+        if (needsApiServer(w) && cfg.kubernetes.apiServerEgress === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["workloads", name],
+                message: 'calls the Kubernetes API (apiAccess, or a single-replica tailscale sidecar keeping its state in a Secret), which its namespace\'s default-deny policy blocks; set agent-estate:kubernetes.apiServerEgress to the API server\'s endpoints, e.g. [{cidr: "10.40.1.5/32", ports: [6443]}]',
+            });
+        }
+    }
+}
 
 /**
  * Credentials: each must be set with `pulumi config set --secret` and stays a Pulumi secret.

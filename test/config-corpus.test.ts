@@ -20,8 +20,13 @@ const corpus: Breaker[] = [
     ["a cell name that is not a DNS label", (v) => (v.cell.name = "Kaze_Dev"), "agent-estate:cell.name", /DNS label/],
     ["an unknown environment", (v) => (v.cell.environment = "production"), "agent-estate:cell.environment", /"dev", "staging" or "prod"/],
     ["an unknown tenancy", (v) => (v.cell.tenancy = "saas"), "agent-estate:cell.tenancy", /"agency" or "customer-vpc"/],
-    ["a misspelt top-level key", (v) => (v.workload = {}), "agent-estate:workload", /not a key this program reads/],
-    ["a misspelt key inside a section", (v) => (v.cell.nmae = "x"), "agent-estate:cell.nmae", /not a key this program reads/],
+    ["a misspelt top-level key", (v) => (v.workload = {}), "agent-estate:workload", /not a key this program reads.*; did you mean "workloads"\?$/],
+    ["a misspelt key inside a section", (v) => (v.cell.nmae = "x"), "agent-estate:cell.nmae", /; did you mean "name"\?$/],
+    ["a misspelt key deep in a workload", (v) => (v.workloads["kaze-runtime"].replcas = 2), "agent-estate:workloads.kaze-runtime.replcas", /; did you mean "replicas"\?$/],
+    ["a misspelt key in a map of records", (v) => (v.images.pins["kaze-runtime"].digets = "x"), "agent-estate:images.pins.kaze-runtime.digets", /; did you mean "digest"\?$/],
+    ["a capability the program does not have", (v) => (v.gpuOperator = { enabled: true }), "agent-estate:gpuOperator", /^is not a setting this program has: nothing configures "gpuOperator" \(the keys here are "cell", "kubernetes", .*\); remove it$/],
+    ["a capability a section does not have", (v) => (v.cell.region = "eu-west-1"), "agent-estate:cell.region", /^is not a setting this program has: nothing at agent-estate:cell configures "region" \(the keys here are "name", "environment", "tenancy".*\)/],
+    ["secretKeys with no Vault", (v) => (delete v.vault, delete v.vaultToken), "agent-estate:workloads.kaze-runtime.secretKeys[0]", /there is no `vault` section; set agent-estate:vault/],
     ["no kube context", (v) => delete v.kubernetes.context, "agent-estate:kubernetes.context", /required/],
     ["an empty kube context", (v) => (v.kubernetes.context = ""), "agent-estate:kubernetes.context", /kubeconfig context/],
     ["an API server that is not a URL", (v) => (v.kubernetes.apiServer = "kubernetes:443"), "agent-estate:kubernetes.apiServer", /URL/],
@@ -68,7 +73,7 @@ const corpus: Breaker[] = [
     // Workloads (issue 3).
     ["a sidecar image without a pin", (v) => delete v.images.pins["git-sync"], "agent-estate:workloads.kaze-runtime.sidecars.gitSync.image", /no pin/],
     ["a peer that is not a workload", (v) => v.workloads["kaze-runtime"].network.egressTo.push({ workload: "kaze-nowhere" }), "agent-estate:workloads.kaze-runtime.network.egressTo[3].workload", /not a workload/],
-    ["an external peer without ports", (v) => v.workloads["kaze-knowledge"].network.egressTo.push({ namespace: "data", podSelector: { app: "pg" } }), "agent-estate:workloads.kaze-knowledge.network.egressTo[2]", /ports/],
+    ["an external peer without ports (a union error names the missing field)", (v) => v.workloads["kaze-knowledge"].network.egressTo.push({ namespace: "data", podSelector: { app: "pg" } }), "agent-estate:workloads.kaze-knowledge.network.egressTo[2].ports", /^is required \(array\) \(the shapes accepted here need \{workload\} or \{namespace, podSelector, ports\} or \{cidr, ports\}\)$/],
     ["an external peer with an empty selector", (v) => v.workloads["kaze-knowledge"].network.egressTo.push({ namespace: "data", podSelector: {}, ports: [5432] }), "agent-estate:workloads.kaze-knowledge.network.egressTo[2].podSelector", /whole namespace/],
     ["a NodePort outside 30000-32767", (v) => (v.workloads["kaze-gateway"].nodePort = 8080), "agent-estate:workloads.kaze-gateway.nodePort", /30000 to 32767/],
     ["an MCP proxy on the service port", (v) => (v.workloads["kaze-runtime"].sidecars.mcpProxies["langfuse-mcp"].port = 4100), "agent-estate:workloads.kaze-runtime.sidecars.mcpProxies.langfuse-mcp.port", /already used/],
@@ -128,6 +133,25 @@ describe("a broken stack configuration", () => {
         expect(error.message).toContain(`stack "dev", ${key}:`);
     });
 
+    it("never tells a user to \"check its spelling\": a typo gets a suggestion, anything else is said plainly", () => {
+        for (const [, breaks] of corpus) {
+            const raw = devRaw();
+            breaks(raw.values);
+            expect(problemsOf(raw).message).not.toMatch(/check its spelling/);
+        }
+    });
+
+    it("runs every cross-section check whose sections parsed, beside errors in other sections (one pass, not waves)", () => {
+        const raw = devRaw();
+        raw.values.cell.environment = "production"; // cell fails to parse
+        raw.values.workloads["kaze-runtime"].namespace = "elsewhere"; // cross-section: workloads × namespaces
+        raw.values.vault.seed = { "kaze-nowhere": {} }; // cross-section: vault × workloads
+        const keys = problemsOf(raw).problems.map((p) => p.key);
+        expect(keys).toEqual(expect.arrayContaining(["agent-estate:cell.environment", "agent-estate:workloads.kaze-runtime.namespace", "agent-estate:vault.seed.kaze-nowhere"]));
+        // A check that reads the broken section does not run on a guess (checkAddons reads cell).
+        expect(keys.filter((k) => k.startsWith("agent-estate:storage"))).toEqual([]);
+    });
+
     it("keeps a corpus of at least 25 broken configurations", () => {
         expect(corpus.length).toBeGreaterThanOrEqual(25);
     });
@@ -148,7 +172,7 @@ describe("a broken stack configuration", () => {
         const raw = devRaw();
         raw.values.unusedToken = "opaque";
         (raw.secretKeys as Set<string>).add("unusedToken");
-        expect(problemsOf(raw).problems).toContainEqual({ key: "agent-estate:unusedToken", message: expect.stringMatching(/not a key this program reads/) });
+        expect(problemsOf(raw).problems).toContainEqual({ key: "agent-estate:unusedToken", message: expect.stringMatching(/not a setting this program has: nothing configures "unusedToken" \(the keys here are "vaultToken", "tailscaleOauthClientSecret", "f5Password"\)/) });
     });
 
     it("declares nothing but the stack itself when the program meets bad config", async () => {

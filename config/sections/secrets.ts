@@ -214,8 +214,11 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
     const holder = vault?.providerCredentialsHolder;
     for (const [w, spec] of Object.entries(cfg.workloads)) {
         for (const ref of workloadEnvKeys(spec)) {
-            if ((PROVIDER_CREDENTIAL_KEYS as readonly string[]).includes(ref.key) && w !== holder) {
-                issue(["workloads", w, ...ref.path], `"${ref.key}" is a provider credential; only ${holder === undefined ? "the workload named in vault.providerCredentialsHolder" : `"${holder}"`} may hold it`);
+            if (!vault) {
+                // The env Secret of a workload is synced from Vault; without Vault there is none to read from.
+                issue(["workloads", w, ...ref.path], `reads "${ref.key}" from the workload's env Secret, which is synced from Vault, but there is no \`vault\` section; set agent-estate:vault (with the secret vaultToken) or remove the key`);
+            } else if ((PROVIDER_CREDENTIAL_KEYS as readonly string[]).includes(ref.key) && w !== holder) {
+                issue(["workloads", w, ...ref.path], `"${ref.key}" is a provider credential; only ${holder === undefined ? "the workload named in vault.providerCredentialsHolder (unset)" : `"${holder}"`} may hold it`);
             }
         }
         if (spec.sidecars.tailscale) {
