@@ -281,7 +281,7 @@ describe("seeding a value from secret config", () => {
         await expect(declare(stackWith("dev", { vault: { seed: { "kaze-gateway": { GITHUB_TOKEN: "vaultToken" } } } }))).rejects.toThrow(
             /agent-estate:vault\.seed\.kaze-gateway\.GITHUB_TOKEN: "vaultToken" is the program's own credential/,
         );
-        await expect(declare(stackWith("dev", { secrets: { githubTokne: "ghp-opaque" } }))).rejects.toThrow(/agent-estate:githubTokne: is not a key this program reads/);
+        await expect(declare(stackWith("dev", { secrets: { githubTokne: "ghp-opaque" } }))).rejects.toThrow(/agent-estate:githubTokne: is not a setting this program has: nothing configures "githubTokne"/);
     });
 
     it("refuses a seed whose source is kept in plaintext, naming the command that encrypts it", async () => {
