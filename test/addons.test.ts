@@ -154,6 +154,14 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
         expect(d.release("cert-manager").props.values.crds).toEqual({ enabled: true, keep: true });
     });
 
+    it("keeps the collector's null values, which switch the chart's jaeger and zipkin receivers off (allowNullValues)", () => {
+        const release = d.release("opentelemetry-collector").props;
+        expect(release.values.config.receivers).toMatchObject({ jaeger: null, zipkin: null });
+        expect(release.allowNullValues).toBe(true);
+        // A release whose values hold no null leaves Helm's default alone.
+        expect(d.release("cert-manager").props.allowNullValues).toBeUndefined();
+    });
+
     it("fans traces out from one OTLP collector to Langfuse and a second sink", () => {
         const config = d.release("opentelemetry-collector").props.values.config;
         expect(config.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["memory_limiter", "batch"], exporters: ["otlphttp/langfuse", "otlp/second"] });

@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PREVIEW_AND_POLICY_CHECK } from "../components/delivery/checks";
 import { parseDeliveryConfig } from "../config/delivery";
@@ -7,7 +8,7 @@ import { SECRET_PLACEHOLDER } from "../plan/types";
 import { configErrorOf, declare, Declared, rawStackConfig, ROOT } from "./harness";
 
 type Props = Record<string, any>;
-const props = (d: Declared, type: string): Array<{ name: string; props: Props; protect: boolean; retainOnDelete: boolean; provider?: string; parent?: string }> => d.ofType(type) as any;
+const props = (d: Declared, type: string): Array<{ name: string; props: Props; protect: boolean; retainOnDelete: boolean; provider?: string; parent?: string; urn: string; dependencies: string[] }> => d.ofType(type) as any;
 const settingsOf = (d: Declared, stack: string) => props(d, "pulumiservice:index:DeploymentSettings").find((s) => s.props.stack === stack)!;
 
 const deliveryRaw = () => rawStackConfig("delivery");
@@ -64,10 +65,33 @@ describe("the delivery stack", () => {
         for (const s of drift) expect(s.props).toMatchObject({ scheduleCron: "0 */6 * * *", autoRemediate: false });
     });
 
-    it("binds the agent-estate policy pack, preventative, to the prod stacks only", () => {
-        const [group] = props(d, "pulumiservice:index:PolicyGroup");
-        expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks", policyPacks: [{ name: "agent-estate" }] });
-        expect(group.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "prod", "rooster"]);
+    it("binds the agent-estate policy pack to each environment's stacks with that environment's policy/config/<env>.json", () => {
+        const groups = props(d, "pulumiservice:index:PolicyGroup");
+        expect(groups.map((g) => g.props.name).sort()).toEqual(["agent-estate-dev", "agent-estate-prod"]);
+        for (const env of ["dev", "prod"]) {
+            const group = groups.find((g) => g.props.name === `agent-estate-${env}`)!;
+            expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks" });
+            expect(group.props.policyPacks).toEqual([{ name: "agent-estate", config: JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", `${env}.json`), "utf8")) }]);
+        }
+        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "prod", "rooster"]);
+        expect(groups.find((g) => g.props.name === "agent-estate-dev")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-dev", "dev"]);
+        // prod's own gateway NodePort is allowed by prod.json; the pack's defaults would block it.
+        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.policyPacks[0].config["service-exposure"]).toEqual({ exposedNamespaces: ["kaze"] });
+    });
+
+    it("declares each cell's stack before its deployment settings and drift schedule, and keeps it when let go", () => {
+        const stacks = props(d, "pulumiservice:index:Stack");
+        expect(stacks.map((s) => s.props.stackName).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
+        for (const s of stacks) {
+            expect(s.props).toMatchObject({ organizationName: "speedrun-ventures", projectName: "agent-estate" });
+            expect({ protect: s.protect, retainOnDelete: s.retainOnDelete }).toEqual({ protect: true, retainOnDelete: true });
+        }
+        for (const type of ["DeploymentSettings", "DriftSchedule"]) {
+            for (const r of props(d, `pulumiservice:index:${type}`)) {
+                const own = stacks.find((s) => s.props.stackName === r.props.stack)!;
+                expect(r.dependencies, `${type} ${r.name}`).toContain(own.urn);
+            }
+        }
     });
 
     it("manages the Pulumi Cloud objects through an explicit provider holding the access token as a secret", () => {

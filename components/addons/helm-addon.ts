@@ -174,6 +174,9 @@ export function pinnedRelease(
             namespace: args.namespace,
             createNamespace: false,
             values: args.values ?? {},
+            // Helm drops a null value unless told to keep it, and a null is how values switch off a
+            // chart default (e.g. the collector's jaeger and zipkin receivers).
+            ...(holdsNull(args.values) && { allowNullValues: true }),
             // A failed upgrade rolls back instead of leaving a half-applied chart.
             atomic: true,
             cleanupOnFail: true,
@@ -182,4 +185,11 @@ export function pinnedRelease(
         },
         opts,
     );
+}
+
+/** Whether plain values set a null anywhere (values behind an Output cannot be seen, and set none today). */
+export function holdsNull(value: unknown): boolean {
+    if (value === null) return true;
+    if (typeof value !== "object" || pulumi.Output.isInstance(value)) return false;
+    return Object.values(value as object).some(holdsNull);
 }

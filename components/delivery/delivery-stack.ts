@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
@@ -14,14 +16,15 @@ export interface DeliveryStackArgs {
 /**
  * The delivery stack: how the cell stacks are deployed, declared from a separate stack so that no
  * stack manages its own deployment settings. It holds Pulumi Deployments settings and drift schedules
- * per cell stack, self-hosted agent pools for customer-VPC cells, the policy group that binds the
- * CrossGuard pack to prod stacks, and the estate's GitHub repositories (estate-wide, so owned by one
+ * per cell stack, self-hosted agent pools for customer-VPC cells, the policy groups that bind the
+ * CrossGuard pack to each environment's stacks with that environment's config, and the estate's GitHub repositories (estate-wide, so owned by one
  * stack rather than fought over by every cell).
  */
 export class DeliveryStack extends pulumi.ComponentResource {
     readonly agentPools: Readonly<Record<string, pulumiservice.AgentPool>>;
     readonly deployments: Readonly<Record<string, StackDeployment>>;
-    readonly prodPolicy?: pulumiservice.PolicyGroup;
+    /** The policy group of each environment the stacks use, binding the pack with its `policy/config/<env>.json`. */
+    readonly policyGroups: Readonly<Record<string, pulumiservice.PolicyGroup>>;
     readonly repositories: Readonly<Record<string, GitHubRepository>>;
 
     constructor(name: string, args: DeliveryStackArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -65,21 +68,28 @@ export class DeliveryStack extends pulumi.ComponentResource {
             ]),
         );
 
-        const prodStacks = Object.entries(d.stacks).filter(([, s]) => s.environment === "prod").map(([stack]) => stack);
-        if (prodStacks.length > 0) {
-            this.prodPolicy = new pulumiservice.PolicyGroup(
-                childName(name, "prod-policy"),
-                {
-                    organizationName: d.organization,
-                    name: `${d.project}-prod`,
-                    entityType: "stacks",
-                    mode: "preventative",
-                    stacks: prodStacks.map((stack) => ({ name: stack, routingProject: d.project })),
-                    policyPacks: [{ name: d.policyPack.name, versionTag: d.policyPack.versionTag }],
-                },
-                serviceResourceOpts,
-            );
-        }
+        // One policy group per environment, binding the pack with that environment's policy/config/<env>.json:
+        // without it the pack's defaults (every policy mandatory, no exceptions) would judge every stack.
+        const environments = [...new Set(Object.values(d.stacks).map((s) => s.environment))].sort();
+        this.policyGroups = Object.fromEntries(
+            environments.map((env) => [
+                env,
+                new pulumiservice.PolicyGroup(
+                    childName(name, `${env}-policy`),
+                    {
+                        organizationName: d.organization,
+                        name: `${d.project}-${env}`,
+                        entityType: "stacks",
+                        mode: "preventative",
+                        stacks: Object.entries(d.stacks)
+                            .filter(([, s]) => s.environment === env)
+                            .map(([stack]) => ({ name: stack, routingProject: d.project })),
+                        policyPacks: [{ name: d.policyPack.name, versionTag: d.policyPack.versionTag, config: policyPackConfig(env) }],
+                    },
+                    { ...serviceResourceOpts, dependsOn: Object.entries(d.stacks).filter(([, s]) => s.environment === env).map(([stack]) => this.deployments[stack].stack) },
+                ),
+            ]),
+        );
 
         const gh = cfg.github;
         if (gh === undefined) {
@@ -120,4 +130,11 @@ function secretOf(cfg: DeliveryStackConfig, key: string): pulumi.Output<string> 
     const value = cfg.secrets[key];
     if (value === undefined) throw new Error(`agent-estate:${key} is not set; the delivery config parse should have refused this stack`);
     return value;
+}
+
+/** The policy pack's config for an environment, the very file `npm run plan` and `--policy-pack-config` use. */
+export function policyPackConfig(environment: string): Record<string, unknown> {
+    const file = path.join(__dirname, "..", "..", "policy", "config", `${environment}.json`);
+    if (!fs.existsSync(file)) throw new Error(`${file} does not exist: every environment a stack uses needs its policy config`);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 }

@@ -37,6 +37,8 @@ export interface StackDeploymentArgs {
  * repository), optionally on a self-hosted agent pool, and checked for drift on a schedule.
  */
 export class StackDeployment extends pulumi.ComponentResource {
+    /** The stack itself: settings and schedules of a stack that does not exist fail with 404, so it comes first. */
+    readonly stack: pulumiservice.Stack;
     readonly settings: pulumiservice.DeploymentSettings;
     readonly drift?: pulumiservice.DriftSchedule;
 
@@ -45,6 +47,12 @@ export class StackDeployment extends pulumi.ComponentResource {
         const target = { organization: args.organization, project: args.project, stack: args.stack };
         const environmentVariables = Object.fromEntries(Object.entries(args.secretEnvironment ?? {}).map(([k, v]) => [k, pulumi.secret(v)]));
 
+        // Kept when the delivery stack lets go of it (retainOnDelete): a cell's stack and its state outlive its deployment settings.
+        this.stack = new pulumiservice.Stack(
+            childName(name, "stack"),
+            { organizationName: args.organization, projectName: args.project, stackName: args.stack },
+            { parent: this, protect: true, retainOnDelete: true },
+        );
         this.settings = new pulumiservice.DeploymentSettings(
             childName(name, "settings"),
             {
@@ -65,14 +73,14 @@ export class StackDeployment extends pulumi.ComponentResource {
                 },
                 cacheOptions: { enable: true },
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.stack] },
         );
 
         if (args.driftSchedule !== undefined) {
             this.drift = new pulumiservice.DriftSchedule(
                 childName(name, "drift"),
                 { ...target, scheduleCron: args.driftSchedule, autoRemediate: args.autoRemediate ?? false },
-                { parent: this, dependsOn: [this.settings] },
+                { parent: this, dependsOn: [this.stack, this.settings] },
             );
         }
         this.registerOutputs({ stack: `${args.organization}/${args.project}/${args.stack}` });
