@@ -75,8 +75,8 @@ describe("the delivery stack", () => {
         }
         expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "prod", "rooster"]);
         expect(groups.find((g) => g.props.name === "agent-estate-dev")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-dev", "dev"]);
-        // prod's own gateway NodePort is allowed by prod.json; the pack's defaults would block it.
-        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.policyPacks[0].config["service-exposure"]).toEqual({ exposedNamespaces: ["kaze"] });
+        // prod's own gateway NodePorts (kaze, and the Rooster proxies) are allowed by prod.json; the pack's defaults would block them.
+        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.policyPacks[0].config["service-exposure"]).toEqual({ exposedNamespaces: ["kaze", "agentgateway-system"] });
     });
 
     it("declares each cell's stack before its deployment settings and drift schedule, and keeps it when let go", () => {
