@@ -42,32 +42,64 @@ export function schemasOfCrd(crd: unknown, source: string): Map<string, CrdVersi
     return out;
 }
 
-let vendored: Map<string, CrdVersionSchema> | undefined;
+/** The CustomResourceDefinition documents of one vendored file (YAML or JSON). */
+function crdDocuments(file: string, text: string): unknown[] {
+    const docs = file.endsWith(".json") ? [JSON.parse(text) as unknown] : parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
+    return docs.filter((doc) => (doc as { kind?: unknown } | null)?.kind === "CustomResourceDefinition");
+}
 
-/** The vendored CRDs, read once on first use (a stack without custom resources never pays for it). */
-export function vendoredCrdSchemas(dir: string = VENDORED_CRD_DIR): Map<string, CrdVersionSchema> {
-    if (dir === VENDORED_CRD_DIR && vendored) return vendored;
-    const found = new Map<string, CrdVersionSchema>();
+/** Every vendored CRD file under a folder, with its path relative to the repository, in a stable order. */
+function vendoredFiles(dir: string): Array<{ file: string; source: string }> {
+    const out: Array<{ file: string; source: string }> = [];
     const walk = (d: string) => {
         if (!fs.existsSync(d)) return;
         for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
             const file = path.join(d, entry.name);
             if (entry.isDirectory()) walk(file);
-            else if (/\.(ya?ml|json)$/.test(entry.name)) {
-                const source = path.relative(path.resolve(VENDORED_CRD_DIR, "..", ".."), file);
-                const text = fs.readFileSync(file, "utf8");
-                const docs = entry.name.endsWith(".json") ? [JSON.parse(text) as unknown] : parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
-                for (const doc of docs) {
-                    if ((doc as { kind?: unknown } | null)?.kind !== "CustomResourceDefinition") continue;
-                    for (const [key, schema] of schemasOfCrd(doc, source)) {
-                        if (!found.has(key)) found.set(key, schema);
-                    }
-                }
-            }
+            else if (/\.(ya?ml|json)$/.test(entry.name)) out.push({ file, source: path.relative(path.resolve(VENDORED_CRD_DIR, "..", ".."), file) });
         }
     };
     walk(dir);
-    if (dir === VENDORED_CRD_DIR) vendored = found;
+    return out;
+}
+
+/** Every vendored CRD under a folder, keyed by {@link crdKey}: all files parsed (for tests and tooling). */
+export function vendoredCrdSchemas(dir: string = VENDORED_CRD_DIR): Map<string, CrdVersionSchema> {
+    const found = new Map<string, CrdVersionSchema>();
+    for (const { file, source } of vendoredFiles(dir)) {
+        for (const doc of crdDocuments(file, fs.readFileSync(file, "utf8"))) {
+            for (const [key, schema] of schemasOfCrd(doc, source)) if (!found.has(key)) found.set(key, schema);
+        }
+    }
+    return found;
+}
+
+let vendoredTexts: Array<{ file: string; source: string; text: string }> | undefined;
+const vendoredByKey = new Map<string, CrdVersionSchema | undefined>();
+
+/**
+ * The vendored schema of one `<group>/<version>/<Kind>`, or undefined. Vendored CRDs run to megabytes
+ * (CloudNativePG's Pooler embeds a whole pod template), so only a file whose text names the group and the
+ * kind is parsed, once, on the first lookup that needs it.
+ */
+export function vendoredCrdSchema(key: string): CrdVersionSchema | undefined {
+    if (vendoredByKey.has(key)) return vendoredByKey.get(key);
+    vendoredTexts ??= vendoredFiles(VENDORED_CRD_DIR).map((f) => ({ ...f, text: fs.readFileSync(f.file, "utf8") }));
+    const parts = key.split("/");
+    const kind = parts[parts.length - 1];
+    const group = parts.slice(0, -2).join("/");
+    const names = new RegExp(`^\\s*kind: ["']?${kind.replace(/[^A-Za-z0-9]/g, "")}["']?\\s*$`, "m");
+    let found: CrdVersionSchema | undefined;
+    for (const f of vendoredTexts) {
+        if (found || !f.text.includes(group) || !names.test(f.text)) continue;
+        for (const doc of crdDocuments(f.file, f.text)) {
+            for (const [k, schema] of schemasOfCrd(doc, f.source)) {
+                if (!vendoredByKey.has(k)) vendoredByKey.set(k, schema);
+                if (k === key) found = schema;
+            }
+        }
+    }
+    if (!vendoredByKey.has(key)) vendoredByKey.set(key, found);
     return found;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchemas } from "./crd-schemas";
+import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchema } from "./crd-schemas";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
 
 /** A Kubernetes object that does not match its official schema. */
@@ -120,7 +120,7 @@ export function validateKubernetesObjects(resources: readonly PlannedResource[])
         }
         const key = crdKey(obj.apiVersion, obj.kind);
         declared ??= declaredCrdSchemas(resources);
-        const crd = declared.get(key) ?? vendoredCrdSchemas().get(key);
+        const crd = declared.get(key) ?? vendoredCrdSchema(key);
         if (!crd) {
             unvalidated.set(key, `no published model, and no CustomResourceDefinition for ${obj.kind} in ${obj.apiVersion} declared by the stack or vendored under schemas/crds/`);
             continue;

@@ -2,9 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { vendoredCrdSchemas } from "../plan/crd-schemas";
+import { vendoredCrdSchema, vendoredCrdSchemas } from "../plan/crd-schemas";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../plan/types";
 import { validateKubernetesObjects } from "../plan/validate";
+import { declare } from "./harness";
 
 /** A CRD as a stack declares it: example.com/v1 Widget, with the structural-schema extensions that matter. */
 const widgetCrd = {
@@ -88,5 +89,32 @@ describe("custom resources are validated against their CRD's schema", () => {
         const schemas = vendoredCrdSchemas(dir);
         expect([...schemas.keys()]).toEqual(["example.com/v1/Widget"]);
         expect(schemas.get("example.com/v1/Widget")?.schema).toEqual(widgetCrd.spec.versions[0].schema.openAPIV3Schema);
+    });
+});
+
+describe("the add-ons' custom resources are validated against the CRDs vendored at their pinned versions", () => {
+    it("dev's CloudNativePG Cluster, Pooler and ScheduledBackup and its Longhorn RecurringJob all have a schema, and meet it", async () => {
+        const dev = await declare("dev");
+        const kinds = ["Cluster", "Pooler", "ScheduledBackup", "RecurringJob"];
+        const objects = dev.resources.filter((r) => kinds.includes((r.props as { kind?: string }).kind ?? ""));
+        expect(new Set(objects.map((r) => (r.props as { kind: string }).kind))).toEqual(new Set(kinds));
+        const { errors, unvalidated } = validateKubernetesObjects(objects);
+        expect(unvalidated).toEqual([]);
+        expect(errors).toEqual([]);
+    });
+
+    it("finds each kind in the folder of the version the stacks pin (CloudNativePG 1.24.1 is chart 0.22.1; Longhorn 1.7.2)", () => {
+        expect(vendoredCrdSchema("postgresql.cnpg.io/v1/Cluster")?.source).toBe("schemas/crds/cloudnative-pg-1.24.1/postgresql.cnpg.io_clusters.yaml");
+        expect(vendoredCrdSchema("postgresql.cnpg.io/v1/Pooler")?.source).toBe("schemas/crds/cloudnative-pg-1.24.1/postgresql.cnpg.io_poolers.yaml");
+        expect(vendoredCrdSchema("longhorn.io/v1beta2/RecurringJob")?.source).toBe("schemas/crds/longhorn-1.7.2/longhorn.io_recurringjobs.yaml");
+        expect(vendoredCrdSchema("longhorn.io/v1beta2/Nothing")).toBeUndefined();
+    });
+
+    it("refuses a Cluster with a misspelt field, as the API server's strict field validation would", async () => {
+        const dev = await declare("dev");
+        const cluster = dev.kind("Cluster")[0];
+        const broken = { ...cluster, props: { ...cluster.props, spec: { ...cluster.props.spec, instancez: 3 } } };
+        const { errors } = validateKubernetesObjects([broken]);
+        expect(errors.map((e) => e.message)).toEqual(['Cluster /spec: unknown field "instancez"']);
     });
 });

@@ -126,8 +126,8 @@ describe("the dev cell's flows", () => {
         expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
         expect(svg).toContain(">kaze-runtime</text>");
         expect(svg.trim().endsWith("</svg>")).toBe(true);
-        // The README shows the dev cell's picture as the plan draws it today.
-        expect(fs.readFileSync(path.join(ROOT, "README.md"), "utf8")).toContain(`\`\`\`mermaid\n${flowsMermaid(report, "Flows of stack dev")}\`\`\``);
+        // docs/flows-dev.md (linked from the README) shows the dev cell's picture as the plan draws it today.
+        expect(fs.readFileSync(path.join(ROOT, "docs", "flows-dev.md"), "utf8")).toContain(`\`\`\`mermaid\n${flowsMermaid(report, "Flows of stack dev")}\`\`\``);
         expect(flowsTable(report)).toMatch(/ALLOWED\s+kaze\/kaze-runtime\s+observability\/otel-collector:4317\/TCP/);
     });
 });

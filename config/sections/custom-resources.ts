@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { crdKey, schemasOfCrd, validatorOf, vendoredCrdSchemas } from "../../plan/crd-schemas";
+import { crdKey, schemasOfCrd, validatorOf, vendoredCrdSchema } from "../../plan/crd-schemas";
 import { dnsLabel } from "./primitives";
 
 /** A node of a structural schema: upstream's openAPIV3Schema, passed through unchanged. */
@@ -122,7 +122,7 @@ export function checkCustomResources(cfg: CustomResourceCheckInput, ctx: z.Refin
         const id = `${key} ${ns ?? ""}/${cr.metadata.name}`;
         if (seen.has(id)) issue(at("metadata", "name"), `${cr.kind} "${cr.metadata.name}" is declared twice`);
         seen.add(id);
-        const schema = own?.schema ?? vendoredCrdSchemas().get(key)?.schema;
+        const schema = own?.schema ?? vendoredCrdSchema(key)?.schema;
         if (!schema) return;
         const validate = validatorOf(schema);
         if (validate({ ...cr }) === true) return;
