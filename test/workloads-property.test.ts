@@ -174,11 +174,11 @@ describe("any workload the config schema accepts", () => {
                     const obj = declared.k8s(w.kind, name).props;
                     // An HPA owns the count: the workload leaves replicas unset, and the PDB stays below the HPA's minimum.
                     if (w.autoscaling) expect(obj.spec.replicas).toBeUndefined();
-                    else expect(obj.spec.replicas).toBe(w.replicas);
+                    else expect(obj.spec.replicas).toBe(w.replicas ?? 1);
                     const pdb = declared.kind("PodDisruptionBudget").find((r) => r.props.metadata.name === name)?.props;
-                    const canExceedOne = w.autoscaling ? w.autoscaling.maxReplicas > 1 : w.replicas > 1;
+                    const canExceedOne = w.autoscaling ? w.autoscaling.maxReplicas > 1 : (w.replicas ?? 1) > 1;
                     expect(pdb !== undefined).toBe(canExceedOne);
-                    if (pdb?.spec.minAvailable !== undefined) expect(pdb.spec.minAvailable).toBeLessThan(w.autoscaling?.minReplicas ?? w.replicas);
+                    if (pdb?.spec.minAvailable !== undefined) expect(pdb.spec.minAvailable).toBeLessThan(w.autoscaling?.minReplicas ?? w.replicas ?? 1);
                 }
             }),
             { numRuns: RUNS },

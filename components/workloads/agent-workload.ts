@@ -8,6 +8,7 @@ import { CronWorkload } from "./cron-workload";
 import { ImageRef, imageReference } from "./image";
 import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
+import { ProbesArgs, containerProbes } from "./probes";
 import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
@@ -48,9 +49,15 @@ export interface AgentWorkloadArgs {
     replicas?: number;
     /**
      * When set, an HPA owns the replica count and the Deployment leaves `replicas` unset; its targets
-     * default to 70 % CPU and 80 % memory. @default - fixed `replicas`
+     * default to 70 % CPU and 80 % memory, its `behavior` (each direction field by field) to
+     * {@link DEFAULT_HPA_BEHAVIOR}. @default - fixed `replicas`
      */
-    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
+    autoscaling?: { minReplicas: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number; behavior?: { scaleUp?: ScalingRules; scaleDown?: ScalingRules } };
+    /**
+     * The PodDisruptionBudget, when the workload can run several pods: one of minAvailable and maxUnavailable.
+     * @default - minAvailable one below the replica floor, or maxUnavailable 1 when the floor is 1
+     */
+    disruptionBudget?: { minAvailable?: number | string; maxUnavailable?: number | string };
     resources: ContainerResources;
     /** @default - the image's entrypoint */
     command?: string[];
@@ -60,16 +67,19 @@ export interface AgentWorkloadArgs {
     env?: Record<string, string>;
     /** Whether the env Secret `workloadSecretName(name)` exists (External Secrets delivers it from Vault). @default false */
     secretEnv?: boolean;
-    /** Keys of the env Secret the main container receives, each by name. @default [] */
-    secretKeys?: string[];
-    /** @default { liveness: "/health", readiness: "/ready" } (the startup probe uses the liveness path) */
-    probes?: { liveness?: string; readiness?: string };
+    /** Keys of the env Secret the main container receives: a name (env var and key alike) or `{ name, key }`. @default [] */
+    secretKeys?: Array<string | { name: string; key: string }>;
+    /** Liveness, readiness and startup probes on the service port. @default - see {@link ProbesArgs}: "/health", "/ready", startup on liveness's handler */
+    probes?: ProbesArgs;
     /** @default 30 */
     terminationGracePeriodSeconds?: number;
     /** A fixed NodePort (an F5 VIP fronts the Service). @default - ClusterIP */
     nodePort?: number;
-    /** Where Prometheus scrapes; `scrapedBy` (default: nobody) opens the metrics port to it. @default - no metrics */
-    metrics?: { path: string; port: number; scrapedBy?: NetworkPeer };
+    /**
+     * Where Prometheus scrapes, every `interval` (default "30s") within `scrapeTimeout` (default "10s");
+     * `scrapedBy` (default: nobody) opens the metrics port to it. @default - no metrics
+     */
+    metrics?: { path: string; port: number; interval?: string; scrapeTimeout?: string; scrapedBy?: NetworkPeer };
     /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
     serviceMonitor?: boolean;
     /**
@@ -184,8 +194,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                 }),
             );
         }
-        const secretKeys = args.secretKeys ?? [];
-        if (secretKeys.length > 0 && !secretName) throw new Error(`${w}: reads ${secretKeys.join(", ")} from the env Secret, but the workload has none (no Vault path)`);
+        const secretKeys = (args.secretKeys ?? []).map((k) => (typeof k === "string" ? { name: k, key: k } : k));
+        if (secretKeys.length > 0 && !secretName) throw new Error(`${w}: reads ${secretKeys.map((k) => k.key).join(", ")} from the env Secret, but the workload has none (no Vault path)`);
 
         // Identity: the main container only gets an API token when it declares API access itself.
         const mainNeedsApi = (args.apiAccess ?? []).length > 0;
@@ -234,21 +244,18 @@ export class AgentWorkload extends pulumi.ComponentResource {
 
         // The main container.
         const metricsOwnPort = args.metrics !== undefined && args.metrics.port !== args.port;
-        const probes = { liveness: args.probes?.liveness ?? "/health", readiness: args.probes?.readiness ?? "/ready" };
         const main = hardenedContainer({
             name: w,
             image: imageReference(args.image),
             command: args.command,
             args: args.args,
             envFrom: configMapName ? [{ configMapRef: { name: configMapName } }] : undefined,
-            env: [...secretKeys.map((k) => secretEnv(k, secretName as string)), ...pieces.flatMap((p) => p.mainEnv ?? [])],
+            env: [...secretKeys.map((k) => secretEnv(k.name, secretName as string, k.key)), ...pieces.flatMap((p) => p.mainEnv ?? [])],
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
             resources: args.resources,
             volumeMounts: mainMounts,
-            // A slow first start is given 150 s before liveness takes over.
-            startupProbe: { httpGet: { path: probes.liveness, port: "http" }, periodSeconds: 5, failureThreshold: 30, timeoutSeconds: 3 },
-            livenessProbe: { httpGet: { path: probes.liveness, port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
-            readinessProbe: { httpGet: { path: probes.readiness, port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
+            // A probe without a port checks the service port ("http"); a slow first start is given 150 s before liveness takes over.
+            ...containerProbes(args.probes, "http"),
         });
         if (mainNeedsApi) volumes.push({ name: "kube-api-access", projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3607 } }, { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } }, { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } }] } });
 
@@ -348,9 +355,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                             { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.memoryUtilization ?? 80 } } },
                         ],
                         behavior: {
-                            // Up fast (double, or +2 pods, per 30 s); down slowly after 5 min of calm, half per minute at most.
-                            scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 30 }, { type: "Pods", value: 2, periodSeconds: 30 }] },
-                            scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
+                            scaleUp: { ...DEFAULT_HPA_BEHAVIOR.scaleUp, ...defined(a.behavior?.scaleUp) },
+                            scaleDown: { ...DEFAULT_HPA_BEHAVIOR.scaleDown, ...defined(a.behavior?.scaleDown) },
                         },
                     },
                 },
@@ -361,13 +367,15 @@ export class AgentWorkload extends pulumi.ComponentResource {
         if (replicasCanExceedOne) {
             // minAvailable stays below the floor of replicas so a drain can always evict one pod.
             const floor = args.autoscaling ? args.autoscaling.minReplicas : (args.replicas ?? 1);
+            const budget = args.disruptionBudget ?? (floor >= 2 ? { minAvailable: floor - 1 } : { maxUnavailable: 1 });
+            if (typeof budget.minAvailable === "number" && budget.minAvailable >= floor) throw new Error(`${w}: a PDB with minAvailable ${budget.minAvailable} over ${floor} pod(s) would block every drain`);
             this.pdb = new k8s.policy.v1.PodDisruptionBudget(
                 childName(name, "pdb"),
                 {
                     metadata: meta(w),
                     spec: {
                         selector: { matchLabels: selector },
-                        ...(floor >= 2 ? { minAvailable: floor - 1 } : { maxUnavailable: 1 }),
+                        ...budget,
                         unhealthyPodEvictionPolicy: "AlwaysAllow",
                     },
                 },
@@ -400,7 +408,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                     spec: {
                         selector: { matchLabels: selector },
                         namespaceSelector: { matchNames: [ns] },
-                        endpoints: [{ port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: "30s", scrapeTimeout: "10s" }],
+                        endpoints: [{ port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: args.metrics.interval ?? "30s", scrapeTimeout: args.metrics.scrapeTimeout ?? "10s" }],
                     },
                 },
                 // The upstream dependencies include the Prometheus operator, whose CRD this object needs.
@@ -441,6 +449,24 @@ export class AgentWorkload extends pulumi.ComponentResource {
 
         this.registerOutputs({ name: w, namespace: ns, service: this.service.metadata.name });
     }
+}
+
+/** One direction of an HPA's behaviour (autoscaling/v2 HPAScalingRules); unset fields keep the default. */
+export interface ScalingRules {
+    stabilizationWindowSeconds?: number;
+    selectPolicy?: "Max" | "Min" | "Disabled";
+    policies?: Array<{ type: "Pods" | "Percent"; value: number; periodSeconds: number }>;
+}
+
+/** The HPA's behaviour unless configured: up fast (double, or +2 pods, per 30 s); down slowly after 5 min of calm, half per minute at most. */
+export const DEFAULT_HPA_BEHAVIOR: { scaleUp: Required<ScalingRules>; scaleDown: Required<ScalingRules> } = {
+    scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 30 }, { type: "Pods", value: 2, periodSeconds: 30 }] },
+    scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 50, periodSeconds: 60 }] },
+};
+
+/** The fields of `o` that are set. */
+function defined<T extends object>(o: T | undefined): Partial<T> {
+    return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Peers listed twice (a sidecar and the config both open HTTPS) become one rule. */

@@ -52,3 +52,6 @@ export const chartVersion = z
 
 /** An IPv4 CIDR such as `10.0.0.1/32`. */
 export const ipv4Cidr = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/, { error: 'must be an IPv4 CIDR such as "10.43.0.1/32"' });
+
+/** The key of a value in a Secret: letters, digits, "-", "_" and "." (what Kubernetes accepts). */
+export const secretDataKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" or ".", e.g. "database-url" or "JWT_SECRET"' });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ConfigProblem } from "../errors";
 import { qualify, setSecretHint } from "../problems";
-import { dnsLabel } from "./primitives";
-import { canScaleOut, WorkloadSpec } from "./workloads";
+import { dnsLabel, secretDataKey } from "./primitives";
+import { canScaleOut, secretKeyRef, WorkloadSpec } from "./workloads";
 
 /** The key, in a workload's env Secret, that carries its Tailscale auth key (minted by Pulumi, delivered from Vault). */
 export const TAILSCALE_AUTHKEY = "TS_AUTHKEY";
@@ -12,8 +12,6 @@ const vaultPath = z
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, { error: 'must be a Vault path without leading or trailing "/", e.g. "kv" or "kubernetes-kaze-dev"' });
 
-/** The key of a value in a Secret: letters, digits, "-", "_" and "." (what Kubernetes accepts). */
-const secretDataKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret key: letters, digits, "-", "_" or ".", e.g. "private-key" or "JWT_SECRET"' });
 
 /** The name of a stack config key, without the `agent-estate:` namespace. */
 const configKeyName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must name a secret config key of this stack (without "agent-estate:"), e.g. "jwtSecret"' });
@@ -137,9 +135,12 @@ export const tailscaleSection = z.strictObject({
 });
 export type TailscaleConfig = z.infer<typeof tailscaleSection>;
 
-/** The keys of a workload's env Secret that its containers and jobs read, each with the config path that names it. */
-export function workloadEnvKeys(w: WorkloadSpec): Array<{ key: string; path: PropertyKey[] }> {
-    const refs: Array<{ key: string; path: PropertyKey[] }> = w.secretKeys.map((key, i) => ({ key, path: ["secretKeys", i] }));
+/** The keys of a workload's env Secret that its containers and jobs read, each with the config path that names it (and the env var it sets, when another name). */
+export function workloadEnvKeys(w: WorkloadSpec): Array<{ key: string; path: PropertyKey[]; env?: string }> {
+    const refs: Array<{ key: string; path: PropertyKey[]; env?: string }> = w.secretKeys.map((entry, i) => {
+        const { name, key } = secretKeyRef(entry);
+        return { key, env: name, path: ["secretKeys", i] };
+    });
     if (w.sidecars.gitSync?.tokenKey) refs.push({ key: w.sidecars.gitSync.tokenKey, path: ["sidecars", "gitSync", "tokenKey"] });
     for (const [name, m] of Object.entries(w.sidecars.mcpProxies)) m.secretKeys.forEach((key, i) => refs.push({ key, path: ["sidecars", "mcpProxies", name, "secretKeys", i] }));
     for (const [name, c] of Object.entries(w.cronJobs)) c.secretKeys.forEach((key, i) => refs.push({ key, path: ["cronJobs", name, "secretKeys", i] }));
@@ -217,8 +218,8 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
             if (!vault) {
                 // The env Secret of a workload is synced from Vault; without Vault there is none to read from.
                 issue(["workloads", w, ...ref.path], `reads "${ref.key}" from the workload's env Secret, which is synced from Vault, but there is no \`vault\` section; set agent-estate:vault (with the secret vaultToken) or remove the key`);
-            } else if ((PROVIDER_CREDENTIAL_KEYS as readonly string[]).includes(ref.key) && w !== holder) {
-                issue(["workloads", w, ...ref.path], `"${ref.key}" is a provider credential; only ${holder === undefined ? "the workload named in vault.providerCredentialsHolder (unset)" : `"${holder}"`} may hold it`);
+            } else if ([ref.key, ref.env].some((k) => k !== undefined && (PROVIDER_CREDENTIAL_KEYS as readonly string[]).includes(k)) && w !== holder) {
+                issue(["workloads", w, ...ref.path], `"${ref.env ?? ref.key}" is a provider credential; only ${holder === undefined ? "the workload named in vault.providerCredentialsHolder (unset)" : `"${holder}"`} may hold it`);
             }
         }
         if (spec.sidecars.tailscale) {

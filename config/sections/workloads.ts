@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { workloadRouteSpec } from "./ingress";
-import { dnsLabel, ipv4Cidr, nodePort, port, quantity } from "./primitives";
+import { dnsLabel, ipv4Cidr, nodePort, port, quantity, secretDataKey } from "./primitives";
+import { probeList, probesSpec } from "./probes";
 
 const resourceAmounts = z.strictObject({
     cpu: quantity.describe('CPU as a Kubernetes quantity, e.g. "250m" or "1".'),
@@ -13,6 +14,33 @@ export const resourcesSpec = z.strictObject({
     limits: resourceAmounts.describe("The most the container may use (cpu and memory)."),
 });
 
+/** A Prometheus duration such as "15s" or "1m". */
+const promDuration = z.string().regex(/^([0-9]+(ms|s|m|h))+$/, { error: 'must be a duration such as "15s" or "1m"' });
+
+/** Seconds of a Prometheus duration ("1m30s" → 90). */
+export function durationSeconds(d: string): number {
+    const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+    return [...d.matchAll(/([0-9]+)(ms|s|m|h)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/** One direction of an HPA's behaviour (autoscaling/v2 HPAScalingRules), field by field over the program's default. */
+const scalingRulesSpec = z.strictObject({
+    stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional().describe("Seconds of past recommendations the HPA considers before changing the count (0 to 3600)."),
+    selectPolicy: z.enum(["Max", "Min", "Disabled"]).optional().describe("Which policy wins when several apply: Max, Min, or Disabled (never scale this way)."),
+    policies: z
+        .array(
+            z.strictObject({
+                type: z.enum(["Pods", "Percent"]).describe("Pods: a number of pods; Percent: a share of the current count."),
+                value: z.number().int().min(1).describe("How many pods, or what percent, per period."),
+                periodSeconds: z.number().int().min(1).max(1800).describe("The window the value applies to, 1 to 1800 seconds."),
+            }),
+        )
+        .min(1, { error: 'must list at least one policy, e.g. [{ type: Pods, value: 2, periodSeconds: 60 }]; to stop scaling this way use selectPolicy: "Disabled"' })
+        .optional()
+        .describe("How fast the count may change, e.g. [{ type: Percent, value: 100, periodSeconds: 30 }]."),
+});
+export type ScalingRulesSpec = z.infer<typeof scalingRulesSpec>;
+
 /** HorizontalPodAutoscaler settings (autoscaling/v2). */
 export const autoscalingSpec = z
     .strictObject({
@@ -20,11 +48,39 @@ export const autoscalingSpec = z
         maxReplicas: z.number().int().min(1).describe("Most replicas the HPA scales up to; at least minReplicas."),
         cpuUtilization: z.number().int().min(1).max(100).default(70).describe("Target average CPU utilisation, percent of requests. Default: 70."),
         memoryUtilization: z.number().int().min(1).max(100).default(80).describe("Target average memory utilisation, percent of requests. Default: 80."),
+        behavior: z
+            .strictObject({
+                scaleUp: scalingRulesSpec.optional().describe("Scaling up; each field unset keeps the default: stabilizationWindowSeconds 0, selectPolicy Max, policies [100 % or 2 pods per 30 s]."),
+                scaleDown: scalingRulesSpec.optional().describe("Scaling down; each field unset keeps the default: stabilizationWindowSeconds 300, selectPolicy Min, policies [50 % per 60 s]."),
+            })
+            .optional()
+            .describe("How fast the HPA scales, in autoscaling/v2's shape. Default: up fast (double, or +2 pods, per 30 s), down slowly (after 5 min of calm, half per minute at most)."),
     })
     .refine((a) => a.maxReplicas >= a.minReplicas, { error: "maxReplicas must be at least minReplicas", path: ["maxReplicas"] });
 
+/** An int or a percentage, as a PodDisruptionBudget takes them. */
+const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^([0-9]|[1-9][0-9]|100)%$/)], { error: 'must be a number of pods such as 2 or a percentage such as "50%"' });
+
+/** The PodDisruptionBudget of a workload that can run several pods (policy/v1): one of minAvailable and maxUnavailable. */
+export const disruptionBudgetSpec = z
+    .strictObject({
+        minAvailable: intOrPercent.optional().describe('Pods that must stay up during a voluntary disruption (a drain), e.g. 2 or "50%".'),
+        maxUnavailable: intOrPercent.optional().describe('Pods a voluntary disruption may take down at once, e.g. 1 or "25%".'),
+    })
+    .superRefine((b, ctx) => {
+        if ((b.minAvailable === undefined) === (b.maxUnavailable === undefined)) {
+            ctx.addIssue({ code: "custom", message: "must set exactly one of minAvailable and maxUnavailable (Kubernetes refuses both), e.g. { minAvailable: 2 }" });
+        }
+    });
+export type DisruptionBudgetSpec = z.infer<typeof disruptionBudgetSpec>;
+
 /** An environment variable name as a shell and Kubernetes accept it. */
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name such as "LOG_LEVEL"' });
+export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name such as "LOG_LEVEL"' });
+
+/** A secretKeys entry by name: the env var and the Secret key are the same. */
+const secretKeyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: 'must be an environment variable name such as "JWT_SECRET" (read from the Secret key of the same name), or { name: ALFRED_DATABASE_URL, key: database-url } for a key that is not one',
+});
 
 /** Names that look like credentials: they belong in Vault (`secretKeys`), never in a plaintext env value. */
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|AUTHKEY|CREDENTIALS?)$/i;
@@ -227,20 +283,28 @@ export const workloadSpec = z
         image: z.string().min(1).describe("Name of the image pin in `agent-estate:images.pins`."),
         port: port.describe("The container port the service listens on (also the Service port)."),
         kind: z.enum(["Deployment", "StatefulSet"]).default("Deployment").describe('Deployment, or StatefulSet for per-pod identity and per-pod workspaces. Default: "Deployment".'),
-        replicas: z.number().int().min(1).default(1).describe("Replica count when not autoscaled. Default: 1."),
-        autoscaling: autoscalingSpec.optional().describe("When set, an HPA owns the replica count and the Deployment leaves `replicas` unset."),
+        replicas: z.number().int().min(1).optional().describe("Replica count when not autoscaled; not with autoscaling, whose HPA owns the count. Default: 1."),
+        autoscaling: autoscalingSpec.optional().describe("When set, an HPA owns the replica count and the Deployment leaves `replicas` unset (setting both is refused)."),
         resources: resourcesSpec.describe("Requests and limits of the main container; both are required so every pod has a QoS class and fits a node."),
         command: z.array(z.string()).optional().describe("Container command. Default: the image's entrypoint."),
         args: z.array(z.string()).optional().describe("Container arguments. Default: the image's."),
         env: plainEnv.default({}).describe("Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. Default: {}."),
-        secretKeys: z.array(envName).default([]).describe("Keys of the workload's env Secret (from Vault) the main container receives, each by name. Default: []."),
-        probes: z
-            .strictObject({
-                liveness: z.string().startsWith("/").default("/health").describe('HTTP path of the liveness and startup probes. Default: "/health".'),
-                readiness: z.string().startsWith("/").default("/ready").describe('HTTP path of the readiness probe. Default: "/ready".'),
-            })
-            .default({ liveness: "/health", readiness: "/ready" })
-            .describe('Liveness/startup and readiness paths on the service port. Default: { liveness: "/health", readiness: "/ready" }.'),
+        secretKeys: z
+            .array(
+                z.union([secretKeyName, z.strictObject({ name: envName.describe("The environment variable, e.g. ALFRED_DATABASE_URL."), key: secretDataKey.describe('The Secret\'s key, e.g. "database-url".') })], {
+                    error: 'must be an environment variable name such as "JWT_SECRET" (the Secret key of the same name), or { name: ALFRED_DATABASE_URL, key: database-url }',
+                }),
+            )
+            .default([])
+            .describe(
+                "Keys of the workload's env Secret (from Vault) the main container receives: a name (the env var and the key are the same), or `{ name, key }` mapping any Secret key (e.g. `database-url`) to an env var. Default: [].",
+            ),
+        probes: probesSpec
+            .default({})
+            .describe('Liveness, readiness and startup probes of the main container, as Kubernetes spells them (httpGet, tcpSocket or exec, and timings), or an HTTP path. Default: liveness "/health", readiness "/ready", startup on the liveness handler.'),
+        disruptionBudget: disruptionBudgetSpec
+            .optional()
+            .describe("The PodDisruptionBudget of a workload that can run several pods. Default: minAvailable one below the replica floor (replicas, or autoscaling.minReplicas), or maxUnavailable 1 when that floor is 1."),
         terminationGracePeriodSeconds: z.number().int().min(0).max(3600).default(30).describe("Seconds the pod gets to drain after SIGTERM. Default: 30."),
         nodePort: nodePort
             .optional()
@@ -249,7 +313,10 @@ export const workloadSpec = z
             .strictObject({
                 path: z.string().startsWith("/").default("/metrics").describe('HTTP path Prometheus scrapes. Default: "/metrics".'),
                 port: port.describe("Port the metrics are served on; the service port, or one no other container uses."),
+                interval: promDuration.default("30s").describe('How often Prometheus scrapes, a Prometheus duration. Default: "30s".'),
+                scrapeTimeout: promDuration.default("10s").describe('How long one scrape may take; at most interval. Default: "10s".'),
             })
+            .refine((m) => durationSeconds(m.scrapeTimeout) <= durationSeconds(m.interval), { error: "must be at most interval: a scrape cannot outlast the time between two", path: ["scrapeTimeout"] })
             .optional()
             .describe("Prometheus scraping of `path` on `port` through a ServiceMonitor. Default: no ServiceMonitor."),
         network: networkSpec
@@ -313,8 +380,21 @@ export const workloadSpec = z
         if (w.workspace && w.kind === "Deployment" && multi && w.workspace.accessMode !== "ReadWriteMany") {
             ctx.addIssue({ code: "custom", path: ["workspace", "accessMode"], message: `"${w.workspace.accessMode}" cannot be shared by the Deployment's several pods; use "ReadWriteMany", or kind: StatefulSet for one workspace per pod` });
         }
-        if (w.autoscaling && w.replicas !== 1) {
-            ctx.addIssue({ code: "custom", path: ["replicas"], message: "is owned by the HPA when autoscaling is set; remove replicas and use autoscaling.minReplicas" });
+        if (w.autoscaling && w.replicas !== undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["replicas"],
+                message: `is owned by the HPA when autoscaling is set: the HPA writes the replica count itself, so a fixed replicas: ${w.replicas} would be reset by the HPA after each deploy and forced back by each \`pulumi up\` (they fight, and pods come and go); remove replicas and set autoscaling.minReplicas (e.g. ${Math.max(w.replicas, w.autoscaling.minReplicas)}) instead`,
+            });
+        }
+        checkDisruptionBudget(w, ctx);
+        // A probe names a port the main container serves: the service port or the metrics port.
+        const podPorts = new Set([w.port, ...(w.metrics ? [w.metrics.port] : [])]);
+        for (const { probe, path } of probeList(w.probes)) {
+            const p = probe.httpGet?.port ?? probe.tcpSocket?.port;
+            if (p !== undefined && !podPorts.has(p)) {
+                ctx.addIssue({ code: "custom", path: [...path, probe.httpGet ? "httpGet" : "tcpSocket", "port"], message: `${p} is not a port the container serves (${[...podPorts].join(", ")}); leave it out to probe the service port ${w.port}` });
+            }
         }
         for (const [name, c] of Object.entries(w.cronJobs)) {
             if (c.mountWorkspace && !w.workspace) {
@@ -357,8 +437,39 @@ export function workloadPeerRefs(w: WorkloadSpec): Array<{ workload: string; pat
 }
 
 /** True when the workload can run more than one pod: several replicas, or an HPA that may add them. */
-export function canScaleOut(w: { replicas: number; autoscaling?: { maxReplicas: number } }): boolean {
-    return w.replicas > 1 || (w.autoscaling?.maxReplicas ?? 1) > 1;
+export function canScaleOut(w: { replicas?: number; autoscaling?: { maxReplicas: number } }): boolean {
+    return (w.replicas ?? 1) > 1 || (w.autoscaling?.maxReplicas ?? 1) > 1;
+}
+
+/** The fewest pods the workload runs: its replicas, or its HPA's minimum. */
+export function replicaFloor(w: { replicas?: number; autoscaling?: { minReplicas: number } }): number {
+    return w.autoscaling ? w.autoscaling.minReplicas : (w.replicas ?? 1);
+}
+
+/** A PDB only exists for a workload that can run several pods, and must leave a drain a pod to evict. */
+function checkDisruptionBudget(w: WorkloadSpec, ctx: z.RefinementCtx): void {
+    const b = w.disruptionBudget;
+    if (b === undefined) return;
+    if (!canScaleOut(w)) {
+        ctx.addIssue({ code: "custom", path: ["disruptionBudget"], message: "is set on a workload that runs one pod, which gets no PodDisruptionBudget (a budget would block every drain); remove it, or set replicas or autoscaling above 1" });
+        return;
+    }
+    const floor = replicaFloor(w);
+    if (typeof b.minAvailable === "number" && b.minAvailable >= floor) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["disruptionBudget", "minAvailable"],
+            message: `is ${b.minAvailable} but the workload may run only ${floor} pod(s) (${w.autoscaling ? "autoscaling.minReplicas" : "replicas"}): no pod could ever be evicted and every node drain would hang; use at most ${floor - 1}`,
+        });
+    }
+    if (b.maxUnavailable === 0 || b.maxUnavailable === "0%") {
+        ctx.addIssue({ code: "custom", path: ["disruptionBudget", "maxUnavailable"], message: "is 0: no pod could ever be evicted and every node drain would hang; use at least 1" });
+    }
+}
+
+/** A secretKeys entry as the env var it sets and the Secret key it reads. */
+export function secretKeyRef(entry: WorkloadSpec["secretKeys"][number]): { name: string; key: string } {
+    return typeof entry === "string" ? { name: entry, key: entry } : entry;
 }
 
 /**
