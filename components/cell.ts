@@ -308,6 +308,7 @@ export class Cell extends pulumi.ComponentResource {
                 kvMount: v.kvMount,
                 managedSubpath: MANAGED_SUBPATH,
                 auth: { path: v.kubernetesAuthPath, role: READER_ROLE },
+                tokenReviewer: v.kubernetesCaCert === undefined ? undefined : { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
                 services: [
                     ...services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
                     ...named.map((n) => ({ name: n.name, namespace: n.namespace, targetName: n.name, keys: n.keys, managedKeys: n.managedKeys })),

@@ -57,6 +57,8 @@ const corpus: Breaker[] = [
     ["a Vault address that is not a URL", (v) => (v.vault.address = "vault:8200"), "agent-estate:vault.address", /URL of the Vault server/],
     ["Vault without its token", (v) => delete v.vaultToken, "agent-estate:vaultToken", /required when agent-estate:vault is set/],
     ["an external Vault calling the API server back at a cluster-only name", (v) => (v.kubernetes.apiServer = "https://kubernetes.default.svc:443"), "agent-estate:kubernetes.apiServer", /only the cluster resolves, but Vault \(https:\/\/vault\.kaze-dev\.internal:8200\) runs outside/],
+    ["an external Vault without the cluster's CA", (v) => delete v.vault.kubernetesCaCert, "agent-estate:vault.kubernetesCaCert", /is required: Vault \(https:\/\/vault\.kaze-dev\.internal:8200\) runs outside the cluster.*kubectl config view --raw/],
+    ["a cluster CA that is not a certificate", (v) => (v.vault.kubernetesCaCert = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"), "agent-estate:vault.kubernetesCaCert", /CA certificate in PEM/],
     ["Vault without the API server to call back", (v) => delete v.kubernetes.apiServer, "agent-estate:kubernetes.apiServer", /required when agent-estate:vault is set/],
     ["a KV mount with a leading slash", (v) => (v.vault.kvMount = "/kv"), "agent-estate:vault.kvMount", /without leading or trailing "\/"/],
     ["a token max TTL below its TTL", (v) => Object.assign(v.vault, { tokenTtl: 7200, tokenMaxTtl: 3600 }), "agent-estate:vault.tokenMaxTtl", /at least vault.tokenTtl/],

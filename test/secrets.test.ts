@@ -110,6 +110,18 @@ describe("the cell's Vault (dev)", () => {
         expect(props(config)).toMatchObject({ backend: "kubernetes-kaze-dev", kubernetesHost: "https://10.30.0.10:6443" });
     });
 
+    it("trusts that API server through the cluster's CA from config, and reviews each login's token with the token itself", () => {
+        const [config] = d.ofType("vault:kubernetes/authBackendConfig:AuthBackendConfig");
+        const ca = rawStackConfig("dev").values.vault.kubernetesCaCert as string;
+        expect(ca).toMatch(/^-----BEGIN CERTIFICATE-----/);
+        // An external Vault has no pod CA or token of the cluster: the local ones must not be used.
+        expect(props(config)).toMatchObject({ kubernetesCaCert: ca, disableLocalCaJwt: true });
+        expect(props(config).tokenReviewerJwt).toBeUndefined();
+        // So the ServiceAccount that logs in (External Secrets' controller) may call TokenReview itself.
+        const review = d.kind("ClusterRoleBinding").filter((b) => props(b).roleRef.name === "system:auth-delegator");
+        expect(review.map((b) => props(b).subjects)).toEqual([[{ kind: "ServiceAccount", name: "external-secrets", namespace: "external-secrets" }]]);
+    });
+
     it("leaves the mount and the auth method unprotected in dev", () => {
         for (const t of ["vault:index/mount:Mount", "vault:index/authBackend:AuthBackend"]) {
             expect(d.ofType(t).map((r) => [r.protect, r.retainOnDelete])).toEqual([[false, false]]);

@@ -77,6 +77,11 @@ export interface ExternalSecretsArgs {
     operator?: pulumi.Resource;
     /** What must exist in Vault before the store logs in (the role, its policies). @default [] */
     vaultDependencies?: pulumi.Resource[];
+    /**
+     * The ServiceAccount the store logs in as, bound to `system:auth-delegator` so that a Vault outside the
+     * cluster can review its token with the token itself (TokenReview). @default - none, Vault reviews with its own token
+     */
+    tokenReviewer?: { serviceAccount: string; namespace: string };
     /** What must exist before each ExternalSecret, e.g. its namespace, by workload name. @default {} */
     serviceDependencies?: Record<string, pulumi.Resource[]>;
 }
@@ -109,10 +114,22 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                 },
             },
         };
+        const reviewer = args.tokenReviewer;
+        const tokenReview =
+            reviewer &&
+            new k8s.rbac.v1.ClusterRoleBinding(
+                childName(name, "token-review"),
+                {
+                    metadata: { name: `${reviewer.namespace}-${reviewer.serviceAccount}-vault-token-review`, labels },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+                    subjects: [{ kind: "ServiceAccount", name: reviewer.serviceAccount, namespace: reviewer.namespace }],
+                },
+                { parent: this, dependsOn: args.operator ? [args.operator] : [] },
+            );
         this.store = new k8s.apiextensions.CustomResource(
             childName(name, "store"),
             { apiVersion: API_VERSION, kind: "ClusterSecretStore", metadata: { name: CLUSTER_SECRET_STORE, labels }, spec: storeSpec },
-            { parent: this, dependsOn: [...(args.operator ? [args.operator] : []), ...(args.vaultDependencies ?? [])] },
+            { parent: this, dependsOn: [...(args.operator ? [args.operator] : []), ...(tokenReview ? [tokenReview] : []), ...(args.vaultDependencies ?? [])] },
         );
 
         this.externalSecrets = Object.fromEntries(

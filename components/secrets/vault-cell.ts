@@ -37,7 +37,10 @@ export interface VaultCellArgs {
     authPath: string;
     /** URL of the cluster's API server, as Vault reaches it to review service account tokens. */
     kubernetesHost: string;
-    /** PEM CA of that API server. @default - Vault's own pod CA, when Vault runs in the cluster */
+    /**
+     * PEM CA of that API server; when given, Vault is taken to run outside the cluster: it ignores its local CA and JWT
+     * and reviews each login's token with that token. @default - Vault's own pod CA and token, when Vault runs in the cluster
+     */
     kubernetesCaCert?: string;
     /** The workloads that have a path. */
     services: VaultServiceArgs[];
@@ -113,7 +116,14 @@ export class VaultCell extends pulumi.ComponentResource {
         );
         const authConfig = new vault.kubernetes.AuthBackendConfig(
             childName(name, "kubernetes-auth-config"),
-            { backend: this.authBackend.path, kubernetesHost: args.kubernetesHost, kubernetesCaCert: args.kubernetesCaCert },
+            {
+                backend: this.authBackend.path,
+                kubernetesHost: args.kubernetesHost,
+                kubernetesCaCert: args.kubernetesCaCert,
+                // A Vault outside the cluster has no pod CA or token of it: it trusts the API server through the given CA and
+                // reviews each login's token with that token itself (its ServiceAccount holds system:auth-delegator).
+                disableLocalCaJwt: args.kubernetesCaCert !== undefined,
+            },
             { parent: this },
         );
 

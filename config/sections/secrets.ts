@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { ConfigProblem } from "../errors";
 import { qualify, setSecretHint } from "../problems";
@@ -15,6 +16,20 @@ const vaultPath = z
 
 /** The name of a stack config key, without the `agent-estate:` namespace. */
 const configKeyName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must name a secret config key of this stack (without "agent-estate:"), e.g. "jwtSecret"' });
+
+/** How to read the cluster's CA certificate, for messages. */
+const CA_CERT_COMMAND = "`kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d`";
+
+/** True when `pem` holds one X.509 certificate that parses. */
+function isPemCertificate(pem: string): boolean {
+    if (!pem.trimStart().startsWith("-----BEGIN CERTIFICATE-----")) return false;
+    try {
+        new X509Certificate(pem);
+        return true;
+    } catch {
+        return false;
+    }
+}
 
 /** A duration in seconds. */
 const seconds = z.number().int().min(60, { error: "must be a number of seconds, at least 60" });
@@ -41,10 +56,12 @@ export const vaultSection = z.strictObject({
         .describe('Path of the cell\'s Kubernetes auth method; use one per cluster when several cells share a Vault. Default: "kubernetes".'),
     kubernetesCaCert: z
         .string()
-        .startsWith("-----BEGIN CERTIFICATE-----", { error: 'must be a PEM certificate starting "-----BEGIN CERTIFICATE-----"' })
+        .superRefine((pem, ctx) => {
+            if (!isPemCertificate(pem)) ctx.addIssue({ code: "custom", message: `must be the cluster's CA certificate in PEM ("-----BEGIN CERTIFICATE-----" …), e.g. the output of ${CA_CERT_COMMAND}` });
+        })
         .optional()
         .describe(
-            "PEM CA certificate of the cluster's API server (at `agent-estate:kubernetes.apiServer`), which Vault calls back to review tokens. Default: Vault's own pod CA (Vault runs in the cluster).",
+            "PEM CA certificate of the cluster's API server (at `agent-estate:kubernetes.apiServer`), which Vault calls back to review tokens; required when Vault runs outside the cluster. Default: Vault's own pod CA (Vault runs in the cluster).",
         ),
     tokenTtl: seconds.default(3600).describe("TTL of the tokens the Kubernetes auth roles issue, in seconds (at least 60). Default: 3600."),
     tokenMaxTtl: seconds.default(14400).describe("Maximum TTL of those tokens after renewals, in seconds; at least tokenTtl. Default: 14400."),
@@ -184,6 +201,13 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
             issue(
                 ["kubernetes", "apiServer"],
                 `is ${apiServer}, a name only the cluster resolves, but Vault (${vault.address}) runs outside the cluster and calls the API server back at this URL to review tokens: give an address Vault reaches, e.g. "https://10.30.0.10:6443"`,
+            );
+        }
+        // An external Vault has no pod CA of the cluster: without the CA it cannot verify the API server it calls to review tokens.
+        if (!clusterOnly(vault.address) && vault.kubernetesCaCert === undefined) {
+            issue(
+                ["vault", "kubernetesCaCert"],
+                `is required: Vault (${vault.address}) runs outside the cluster and calls the API server${apiServer === undefined ? "" : ` (${apiServer})`} to review tokens, which it can only trust with the cluster's CA certificate; set it to the PEM from ${CA_CERT_COMMAND}`,
             );
         }
         if (vault.tokenMaxTtl < vault.tokenTtl) issue(["vault", "tokenMaxTtl"], `must be at least vault.tokenTtl (${vault.tokenTtl})`);
