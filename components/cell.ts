@@ -22,6 +22,8 @@ import { CLUSTER_DNS, internet, NetworkPeer } from "./workloads/network-policy";
 import { CellNamespace } from "./network/namespace";
 import { skipAwait } from "./skip-await";
 import { AgentWorkload } from "./workloads/agent-workload";
+import { jobTemplateArgsFromConfig } from "./job-templates/from-config";
+import { JobTemplateIdentity } from "./job-templates/job-template-identity";
 import { workloadArgsFromConfig } from "./workloads/from-config";
 import { ExternalSecrets } from "./secrets/external-secrets";
 import { TailnetKeys } from "./secrets/tailnet-keys";
@@ -98,6 +100,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly vips: Readonly<Record<string, F5Vip>>;
     /** One AgentWorkload per `agent-estate:workloads` entry, by workload name. */
     readonly workloads: Readonly<Record<string, AgentWorkload>>;
+    /** The identity and reach of the Jobs operators create, per `agent-estate:jobTemplates` entry. */
+    readonly jobTemplates: Readonly<Record<string, JobTemplateIdentity>>;
     /** The cell's CRDs and custom resources (`agent-estate:crds`, `customResources`); absent when both are empty. */
     readonly customResources?: CustomResources;
     /** One CellIngress per `agent-estate:ingresses` entry, by name. */
@@ -170,7 +174,11 @@ export class Cell extends pulumi.ComponentResource {
         this.agentgateway = controlPlane && this.declareAgentgateway(name, cfg, controlPlane);
         this.kagent = this.declareKagent(name, cfg);
 
-        this.workloads = this.declareWorkloads(cfg);
+        const jobs = jobTemplateArgsFromConfig(cfg.jobTemplates, cfg.workloads, { labels: this.labels, protectState: this.protectState, apiServerEgress: apiServerPeers(cfg) });
+        this.workloads = this.declareWorkloads(cfg, jobs.ingressToWorkloads);
+        this.jobTemplates = Object.fromEntries(
+            Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, a, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
+        );
         this.ingresses = this.declareIngresses(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
@@ -329,7 +337,7 @@ export class Cell extends pulumi.ComponentResource {
      * Workloads: one AgentWorkload each, after its namespace and its env Secret. A workload has an env
      * Secret exactly when the secrets area declared an ExternalSecret for it.
      */
-    private declareWorkloads(cfg: CellConfig): Record<string, AgentWorkload> {
+    private declareWorkloads(cfg: CellConfig, ingressFromOthers: Record<string, NetworkPeer[]>): Record<string, AgentWorkload> {
         const envSecrets = this.externalSecrets?.externalSecrets ?? {};
         const all = workloadArgsFromConfig(cfg.workloads, {
             images: cfg.images,
@@ -344,7 +352,8 @@ export class Cell extends pulumi.ComponentResource {
                 ...Object.entries(cfg.workloads).flatMap(([w, spec]) => (spec.ingress.length > 0 ? [w] : [])),
                 ...Object.values(cfg.ingresses).flatMap((i) => i.rules.map((r) => r.backend.service)),
             ]),
-            apiServerEgress: (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) })),
+            apiServerEgress: apiServerPeers(cfg),
+            ingressFromOthers,
         });
         return Object.fromEntries(
             Object.entries(all).map(([w, args]) => {
@@ -731,4 +740,9 @@ export class Cell extends pulumi.ComponentResource {
             ]),
         );
     }
+}
+
+/** The API server's endpoints as network peers (`kubernetes.apiServerEgress`). */
+function apiServerPeers(cfg: CellConfig): NetworkPeer[] {
+    return (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) }));
 }

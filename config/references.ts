@@ -5,6 +5,7 @@ import { F5Config, vipListenerService } from "./sections/edge";
 import { endpointAddress, ExternalEndpointsConfig } from "./sections/endpoints";
 import { gatewayHost, gatewayServiceName, GatewaysConfig, routeNames } from "./sections/gateways";
 import { KagentConfig } from "./sections/kagent";
+import type { EnvValueFrom } from "./sections/workloads";
 
 /**
  * The one reference model: every object of the config that points at another (a route at its
@@ -129,6 +130,52 @@ export class DeclaredIndex {
         const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
         const path = url.protocol === "grpc:" ? undefined : url.pathname;
         return this.resolveHost(url.hostname, port, fromNamespace, path);
+    }
+}
+
+/** The PVC names the stack declares: each Deployment workload's workspace and each job template's claims. */
+export function declaredClaims(
+    workloads: Readonly<Record<string, { kind: string; workspace?: unknown }>>,
+    jobTemplates: Readonly<Record<string, { claims: Readonly<Record<string, unknown>> }>>,
+): string[] {
+    return [
+        ...Object.entries(workloads).flatMap(([w, spec]) => (spec.workspace !== undefined && spec.kind === "Deployment" ? [`${w}-workspace`] : [])),
+        ...Object.values(jobTemplates).flatMap((t) => Object.keys(t.claims)),
+    ];
+}
+
+interface EnvReferenceInput {
+    workloads: Readonly<Record<string, { namespace: string; kind: string; workspace?: unknown; env: Readonly<Record<string, string | EnvValueFrom>> }>>;
+    jobTemplates: Readonly<Record<string, { namespace: string; claims: Readonly<Record<string, unknown>> }>>;
+    images: { pins: Readonly<Record<string, unknown>> };
+}
+
+/**
+ * Every `{ valueFrom }` of a workload's env names an object the stack declares, in the workload's
+ * namespace: a PVC, a ServiceAccount (a workload's or a job template's), or an image pin.
+ */
+export function checkEnvReferences(cfg: EnvReferenceInput, ctx: Ctx): void {
+    const claims = (ns: string) =>
+        declaredClaims(
+            Object.fromEntries(Object.entries(cfg.workloads).filter(([, w]) => w.namespace === ns)),
+            Object.fromEntries(Object.entries(cfg.jobTemplates).filter(([, t]) => t.namespace === ns)),
+        );
+    const accounts = (ns: string) => [...Object.entries(cfg.workloads), ...Object.entries(cfg.jobTemplates)].filter(([, x]) => x.namespace === ns).map(([n]) => n);
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        for (const [key, value] of Object.entries(spec.env)) {
+            if (typeof value === "string") continue;
+            const from = value.valueFrom;
+            const path = ["workloads", w, "env", key, "valueFrom"];
+            if ("persistentVolumeClaim" in from && !claims(spec.namespace).includes(from.persistentVolumeClaim)) {
+                issue(ctx, [...path, "persistentVolumeClaim"], notDeclared(`PersistentVolumeClaim in namespace ${spec.namespace}`, from.persistentVolumeClaim, claims(spec.namespace), "name a Deployment's workspace (<workload>-workspace) or a claim of agent-estate:jobTemplates"));
+            }
+            if ("serviceAccount" in from && !accounts(spec.namespace).includes(from.serviceAccount)) {
+                issue(ctx, [...path, "serviceAccount"], notDeclared(`ServiceAccount in namespace ${spec.namespace}`, from.serviceAccount, accounts(spec.namespace), "name a workload or a job template of agent-estate:jobTemplates (each ServiceAccount is named after it)"));
+            }
+            if ("image" in from && !(from.image in cfg.images.pins)) {
+                issue(ctx, [...path, "image"], notDeclared("image pin", from.image, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${from.image}: { tag: "1.0.0" }`));
+            }
+        }
     }
 }
 

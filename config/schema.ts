@@ -6,7 +6,8 @@ import { agentgatewaySection } from "./sections/agentgateway";
 import { externalEndpointsSection } from "./sections/endpoints";
 import { gatewaysSection } from "./sections/gateways";
 import { kagentSection } from "./sections/kagent";
-import { checkReferences } from "./references";
+import { checkEnvReferences, checkReferences } from "./references";
+import { checkJobTemplates, jobTemplatesSection } from "./sections/job-templates";
 import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
 import { checkIngresses, ingressesSection } from "./sections/ingress";
 import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
@@ -25,6 +26,11 @@ export const cellConfigSchema = z
         namespaces: namespacesSection.describe("The namespaces the cell creates for its workloads (never `default` or an add-on's namespace), each restricted by Pod Security Standards and a default-deny network policy."),
         images: imagesSection.describe("The registry of the estate's own images and the pin (tag, digest or both) of every image the cell runs."),
         workloads: workloadsSection.default({}).describe("The cell's agent workloads by name (e.g. `kaze-runtime`, `kaze-gateway`). Default: {}."),
+        jobTemplates: jobTemplatesSection
+            .default({})
+            .describe(
+                "The pods an operator workload creates at run time (executor Jobs), by name: their ServiceAccount (named after the template) and Role, a NetworkPolicy selecting the labels the operator puts on them, the claims they mount (read-only held by admission). Default: {}.",
+            ),
         ingresses: ingressesSection
             .default({})
             .describe("The cell's Ingresses by name: hosts, TLS and auth here, served by the cell's controller (`addons.ingress`); paths from workloads (`workloads.<name>.ingress`) or `rules`. Default: {}."),
@@ -79,6 +85,8 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["namespaces", "crds", "customResources"], check: (cfg, ctx) => checkCustomResources(cfg, ctx) },
     { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5"], check: (cfg, ctx) => checkReferences(cfg, ctx) },
     { needs: ["namespaces", "images", "kubernetes", "workloads"], check: checkWorkloadRefs },
+    { needs: ["namespaces", "workloads", "jobTemplates", "kubernetes"], check: (cfg, ctx) => checkJobTemplates(cfg, ctx) },
+    { needs: ["workloads", "jobTemplates", "images"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },
 ];
 
 /** Every workload's namespace, images and peers exist; a workload that calls the API server can reach it. */

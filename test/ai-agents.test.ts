@@ -3,11 +3,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveFamily } from "../config/family";
 import { parseCellConfig } from "../config/parse";
+import { checkFlows } from "../plan/flows/check";
 import { configErrorOf, declare, Declared, rawStackConfig } from "./harness";
 
 const NS = "ai-agents";
 const API = "ai-agents-api";
 const APP = "ai-agents-app";
+const EXECUTOR = "ai-agents-executor";
+/** The labels the operator puts on its executor Jobs' pods. */
+const EXECUTOR_PODS = { "app.kubernetes.io/part-of": "ai-agents", "app.kubernetes.io/component": "executor" };
 const TRAEFIK = { "kubernetes.io/metadata.name": "traefik" };
 
 /** An Ingress's paths as `path pathType → service:port`. */
@@ -137,6 +141,43 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
         else expect(image).toBe("ghcr.io/labrats-work/apps.ai-agents:1.42.0");
     });
 
+    it("declares the executor Jobs' identity: ServiceAccount ai-agents-executor, a Role writing back claude-credentials by name, a NetworkPolicy on the operator's executor label", () => {
+        const sa = d.k8s("ServiceAccount", EXECUTOR, NS).props;
+        // The operator writes the Job spec, so the token comes with the ServiceAccount.
+        expect(sa.automountServiceAccountToken).toBe(true);
+        expect(d.k8s("Role", EXECUTOR, NS).props.rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "update", "patch"], resourceNames: ["claude-credentials"] }]);
+        expect(d.k8s("RoleBinding", EXECUTOR, NS).props.subjects).toEqual([{ kind: "ServiceAccount", name: EXECUTOR, namespace: NS }]);
+        const np = d.k8s("NetworkPolicy", EXECUTOR, NS).props.spec;
+        expect(np.podSelector.matchLabels).toEqual(EXECUTOR_PODS);
+        expect(np.ingress).toEqual([]);
+        // The seed: the Kubernetes API (credential write-back), DNS, HTTPS to the AI provider and GitHub.
+        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
+        const flows = checkFlows(d.resources).flows.filter((f) => f.from === `${NS}/${EXECUTOR} (Jobs)`);
+        expect(flows.map((f) => `${f.to}:${f.port} ${f.status}`).sort()).toEqual(["internet:443 allowed", "kube-system/kube-dns:53 allowed", "kubernetes.default.svc:443 allowed"]);
+    });
+
+    it("hands the API and the Processor UPLOADS_PVC_NAME, EXECUTOR_SERVICE_ACCOUNT and EXECUTOR_IMAGE derived from the objects the cell declares", () => {
+        const executorImage = stack.endsWith("prod") ? /^ghcr\.io\/labrats-work\/apps\.ai-agents\/executor-claude:1\.42\.0@sha256:[a-f0-9]{64}$/ : /^ghcr\.io\/labrats-work\/apps\.ai-agents\/executor-claude:1\.42\.0$/;
+        for (const w of [API, "ai-agents-processor"]) {
+            const env = d.k8s("ConfigMap", `${w}-config`, NS).props.data;
+            expect(env.UPLOADS_PVC_NAME).toBe(d.k8s("PersistentVolumeClaim", `${API}-workspace`, NS).props.metadata.name);
+            expect(env.EXECUTOR_SERVICE_ACCOUNT).toBe(d.k8s("ServiceAccount", EXECUTOR, NS).props.metadata.name);
+            expect(env.EXECUTOR_IMAGE).toMatch(executorImage);
+        }
+    });
+
+    it("holds uploads read-only in executor pods by admission, and declares the models cache for local inference", () => {
+        const vap = d.k8s("ValidatingAdmissionPolicy", `${NS}-${EXECUTOR}-read-only-claims`).props.spec;
+        expect(vap.failurePolicy).toBe("Fail");
+        expect(vap.matchConstraints.objectSelector.matchLabels).toEqual(EXECUTOR_PODS);
+        expect(vap.matchConstraints.namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": NS });
+        expect(vap.validations.map((v: any) => v.message)).toEqual([expect.stringContaining(`must mount PVC ${API}-workspace read-only`)]);
+        expect(d.k8s("ValidatingAdmissionPolicyBinding", `${NS}-${EXECUTOR}-read-only-claims`).props.spec.validationActions).toEqual(["Deny"]);
+        const cache = d.k8s("PersistentVolumeClaim", "ai-agents-models-cache", NS);
+        expect(cache.props.spec.accessModes).toEqual([stack.endsWith("prod") ? "ReadWriteMany" : "ReadWriteOnce"]);
+        expect(cache.protect).toBe(stack.endsWith("prod"));
+    });
+
     it("keeps the workspace ReadWriteMany in prod (several API pods), ReadWriteOnce in single-replica dev", () => {
         const pvc = d.k8s("PersistentVolumeClaim", `${API}-workspace`, NS);
         expect(pvc.props.spec.accessModes).toEqual([stack.endsWith("prod") ? "ReadWriteMany" : "ReadWriteOnce"]);
@@ -171,6 +212,36 @@ describe("ai-agents config errors, each naming stack and key", () => {
     it("an operator rule with a wildcard", () => {
         const e = broken((v) => (v.workloads["ai-agents-api"].apiAccess[1].verbs = ["*"]));
         expect(e.message).toContain('stack "ai-agents-dev", agent-estate:workloads.ai-agents-api.apiAccess[1].verbs[0]: "*" grants every verb');
+    });
+
+    it("an env reference to an object the stack does not declare", () => {
+        const e = broken((v) => {
+            v.workloads["ai-agents-api"].env.UPLOADS_PVC_NAME = { valueFrom: { persistentVolumeClaim: "ai-agents-uploads" } };
+            v.workloads["ai-agents-processor"].env.EXECUTOR_SERVICE_ACCOUNT = { valueFrom: { serviceAccount: "ai-agents-executer" } };
+            v.workloads["ai-agents-api"].env.EXECUTOR_IMAGE = { valueFrom: { image: "ai-agents-executor-codex" } };
+        });
+        expect(e.message).toContain(
+            'stack "ai-agents-dev", agent-estate:workloads.ai-agents-api.env.UPLOADS_PVC_NAME.valueFrom.persistentVolumeClaim: points at PersistentVolumeClaim in namespace ai-agents "ai-agents-uploads", which this stack does not declare (declared: ai-agents-api-workspace, ai-agents-models-cache)',
+        );
+        expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-processor.env.EXECUTOR_SERVICE_ACCOUNT.valueFrom.serviceAccount", message: expect.stringContaining('"ai-agents-executer", which this stack does not declare (declared: ai-agents-api, ai-agents-app, ai-agents-executor, ai-agents-processor, ai-agents-webhook)') });
+        expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE.valueFrom.image", message: expect.stringContaining('points at image pin "ai-agents-executor-codex"') });
+        const shape = broken((v) => (v.workloads["ai-agents-api"].env.EXECUTOR_IMAGE = { valueFrom: { pin: "ai-agents-executor" } }));
+        expect(shape.problems.map((p) => p.key)).toContain("agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE");
+    });
+
+    it("an executor job template that points at nothing, or is launched by a workload that cannot create Jobs", () => {
+        const e = broken((v) => {
+            const t = v.jobTemplates["ai-agents-executor"];
+            t.volumes[0].claimName = "ai-agents-uploads";
+            t.launchedBy.push("ai-agents-app", "ai-agents-operator");
+            t.podSelector = {};
+        });
+        expect(e.message).toContain('stack "ai-agents-dev", agent-estate:jobTemplates.ai-agents-executor.volumes[0].claimName: points at PersistentVolumeClaim "ai-agents-uploads", which this stack does not declare');
+        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[2]", message: expect.stringMatching(/workload "ai-agents-app" cannot create Jobs; add to agent-estate:workloads.ai-agents-app.apiAccess/) });
+        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[3]", message: expect.stringContaining('points at workload "ai-agents-operator", which this stack does not declare') });
+        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.podSelector", message: expect.stringMatching(/at least one label/) });
+        const wildcard = broken((v) => (v.jobTemplates["ai-agents-executor"].apiAccess[0].resourceNames = undefined));
+        expect(wildcard.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.apiAccess[0].resourceNames", message: expect.stringMatching(/must name the Secrets/) });
     });
 
     it("a host without TLS and without a reason; a path routed twice", () => {

@@ -42,6 +42,18 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
             for (const port of peer.ports) flows.push({ from, to: `${ep.service}.${ep.namespace}.svc:${port}`, why: `peer ${ep.owner}` });
         }
     }
+    // The Jobs operators create: the cell renders no pod of theirs, so their reach is declared here.
+    for (const [t, spec] of Object.entries(cfg.jobTemplates)) {
+        const from = { name: `${t} (Jobs)`, namespace: spec.namespace, podSelector: spec.podSelector };
+        flows.push({ from, to: `${KUBE_DNS.service}.${KUBE_DNS.namespace}.svc:53`, protocol: "UDP", why: "DNS" });
+        if (spec.network.externalHttps) flows.push({ from, to: `${INTERNET.host}:443`, why: `jobTemplates.${t}.network.externalHttps` });
+        if (spec.apiAccess.length > 0) flows.push({ from, to: "kubernetes.default.svc:443", why: `jobTemplates.${t}.apiAccess` });
+        for (const peer of spec.network.egressTo) {
+            if (!("workload" in peer)) continue;
+            const target = cfg.workloads[peer.workload];
+            for (const port of peer.ports ?? [target.port]) flows.push({ from, to: `${peer.workload}.${target.namespace}.svc:${port}`, why: `jobTemplates.${t}.network.egressTo` });
+        }
+    }
     for (const vip of cfg.f5?.vips ?? []) {
         for (const l of vip.listeners) {
             // A Service marked external is not the cell's: its policies are not either.

@@ -1,8 +1,8 @@
 import type { ImagesConfig } from "../../config/sections/core";
-import type { PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
+import type { EnvValueFrom, PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
 import { childName, serviceHost, workloadSelector } from "../naming";
 import type { AgentWorkloadArgs } from "./agent-workload";
-import type { ImageRef } from "./image";
+import { ImageRef, imageReference } from "./image";
 import type { NetworkPeer } from "./network-policy";
 
 /** What the Cell knows beyond the workloads section. */
@@ -26,6 +26,8 @@ export interface WorkloadContext {
     ingressBackends?: ReadonlySet<string>;
     /** The API server's endpoints, for workloads whose pods call the API. @default [] */
     apiServerEgress?: NetworkPeer[];
+    /** Pods outside the workloads section (a job template's) that open paths to workload w: its ingress mirrors them. @default {} */
+    ingressFromOthers?: Readonly<Record<string, NetworkPeer[]>>;
 }
 
 /** An image pin by name: `<registry>/<name>` unless the pin names its own repository. */
@@ -35,9 +37,35 @@ export function resolveImage(images: ImagesConfig, name: string): ImageRef {
     return { repository: pin.repository ?? `${images.registry}/${name}`, tag: pin.tag, digest: pin.digest };
 }
 
+/**
+ * An env value as the container sees it: plaintext as written; a `valueFrom` as the name of the object
+ * it names (a PVC or a ServiceAccount, which the config checked the stack declares, both named as
+ * written), or an image pin's pinned reference.
+ */
+export function envValue(images: ImagesConfig, value: string | EnvValueFrom): string {
+    if (typeof value === "string") return value;
+    const from = value.valueFrom;
+    if ("image" in from) return imageReference(resolveImage(images, from.image));
+    return "persistentVolumeClaim" in from ? from.persistentVolumeClaim : from.serviceAccount;
+}
+
 /** `kaze-gateway` → `KAZE_GATEWAY_URL`: the variable through which a workload finds a peer it talks to. */
 export function peerUrlVariable(workload: string): string {
     return `${workload.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/**
+ * A peer of config as network peers see it. A workload peer's ports default to the port of the side
+ * that is reached: the target's for an egress path, the workload's own (`ingressPort`) for an ingress one.
+ */
+export function resolvePeer(workloads: Readonly<Record<string, WorkloadSpec>>, p: PeerSpec, ingressPort?: number): NetworkPeer {
+    if ("workload" in p) {
+        const target = workloads[p.workload];
+        if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
+        return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [ingressPort ?? target.port]).map((port) => ({ port })) };
+    }
+    if ("cidr" in p) return { cidr: p.cidr, ports: p.ports.map((port) => ({ port })) };
+    return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
 }
 
 /**
@@ -46,17 +74,7 @@ export function peerUrlVariable(workload: string): string {
  * ingress on the target: a path is declared once, on the side that opens the connection.
  */
 export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, ctx: WorkloadContext): Record<string, AgentWorkloadArgs> {
-    // A workload peer's ports default to the port of the side that is reached: the target's for an
-    // egress path, the workload's own (`ingressPort`) for an ingress one.
-    const resolve = (p: PeerSpec, ingressPort?: number): NetworkPeer => {
-        if ("workload" in p) {
-            const target = workloads[p.workload];
-            if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
-            return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [ingressPort ?? target.port]).map((port) => ({ port })) };
-        }
-        if ("cidr" in p) return { cidr: p.cidr, ports: p.ports.map((port) => ({ port })) };
-        return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
-    };
+    const resolve = (p: PeerSpec, ingressPort?: number): NetworkPeer => resolvePeer(workloads, p, ingressPort);
 
     // Ingress mirrored from every egress that names a workload (its pods, or a CronJob's pods).
     const mirrored: Record<string, NetworkPeer[]> = Object.fromEntries(Object.keys(workloads).map((n) => [n, []]));
@@ -91,7 +109,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 command: w.command,
                 args: w.args,
                 // Explicit env wins over the derived peer URLs.
-                env: { ...peerUrls, ...w.env },
+                env: { ...peerUrls, ...Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, envValue(ctx.images, v)])) },
                 secretEnv: ctx.hasSecretEnv(name),
                 secretKeys: w.secretKeys,
                 probes: w.probes,
@@ -104,6 +122,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 ingressFrom: [
                     ...w.network.ingressFrom.map((p) => resolve(p, w.port)),
                     ...mirrored[name],
+                    ...(ctx.ingressFromOthers?.[name] ?? []),
                     ...(ctx.ingressController && ctx.ingressBackends?.has(name) ? [{ ...ctx.ingressController, ports: [{ port: w.port }] }] : []),
                 ],
                 egressTo: w.network.egressTo.map((p) => resolve(p)),

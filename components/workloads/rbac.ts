@@ -33,6 +33,11 @@ export interface WorkloadIdentityArgs {
      * @default [] - no Role: the identity has no API access at all
      */
     rules?: AccessRule[];
+    /**
+     * Let pods of the ServiceAccount mount its token without asking: for pods whose spec another program
+     * writes (an operator's Jobs), which cannot opt in themselves. @default false - pods opt in per container
+     */
+    automountToken?: boolean;
 }
 
 /** The first thing wrong with a rule, or undefined: the config schema refuses the same, this guards other callers. */
@@ -70,7 +75,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         const metadata = { name: sa, namespace: args.namespace, labels: args.labels };
         const subjects = [{ kind: "ServiceAccount", name: sa, namespace: args.namespace }];
 
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(childName(name, "sa"), { metadata, automountServiceAccountToken: false }, { parent: this });
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(childName(name, "sa"), { metadata, automountServiceAccountToken: args.automountToken ?? false }, { parent: this });
         const namespaced = rules.filter((r) => r.clusterScope === undefined);
         const cluster = rules.filter((r) => r.clusterScope !== undefined);
         if (namespaced.length > 0) {

@@ -85,17 +85,44 @@ const secretKeyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
 /** Names that look like credentials: they belong in Vault (`secretKeys`), never in a plaintext env value. */
 const CREDENTIAL_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|AUTHKEY|CREDENTIALS?)$/i;
 
-/** Plaintext environment: it lands in a ConfigMap, so a credential-looking name is refused. */
-const plainEnv = z.record(envName, z.string()).superRefine((env, ctx) => {
+/** Refuses credential-looking names in an environment that lands in a ConfigMap. */
+function noCredentialNames(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
     for (const key of Object.keys(env)) {
         if (CREDENTIAL_NAME.test(key)) {
             ctx.addIssue({ code: "custom", path: [key], message: `looks like a credential; it would land in a ConfigMap in plaintext. Put it in Vault and list "${key}" in secretKeys instead` });
         }
     }
+}
+
+/** Plaintext environment: it lands in a ConfigMap, so a credential-looking name is refused. */
+const plainEnv = z.record(envName, z.string()).superRefine(noCredentialNames);
+
+/**
+ * An environment value the program derives from an object the stack declares, so the object is named,
+ * never copied: the name of a PersistentVolumeClaim or of a ServiceAccount (each must be declared by the
+ * stack), or the pinned reference of an image (`<repository>:<tag>@<digest>` of a pin).
+ */
+export const envValueFrom = z.strictObject({
+    valueFrom: z.union(
+        [
+            z.strictObject({
+                persistentVolumeClaim: dnsLabel.describe("A PVC the stack declares: a Deployment's workspace (`<workload>-workspace`) or a claim of `agent-estate:jobTemplates`; the value is its name."),
+            }),
+            z.strictObject({ serviceAccount: dnsLabel.describe("A ServiceAccount the stack declares: a workload's or a job template's (both named after it); the value is its name.") }),
+            z.strictObject({ image: z.string().min(1).describe("An image pin of `agent-estate:images.pins`; the value is its pinned reference, digest included.") }),
+        ],
+        { error: "must be { persistentVolumeClaim: <name> }, { serviceAccount: <name> } or { image: <pin> }" },
+    ),
 });
+export type EnvValueFrom = z.infer<typeof envValueFrom>;
+
+/** A workload's environment: plaintext values, or values derived from declared objects ({@link envValueFrom}). */
+const workloadEnv = z
+    .record(envName, z.union([z.string(), envValueFrom], { error: 'must be a string, or { valueFrom: { persistentVolumeClaim | serviceAccount | image: <name> } }' }))
+    .superRefine(noCredentialNames);
 
 /** Kubernetes label keys and values for selecting pods of another namespace. */
-const labelMap = z.record(
+export const labelMap = z.record(
     z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: 'must be a label key such as "app.kubernetes.io/name" or "cnpg.io/poolerName"' }),
     z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: "must be a label value: at most 63 letters, digits, '-', '_' or '.'" }),
 );
@@ -288,7 +315,11 @@ export const workloadSpec = z
         resources: resourcesSpec.describe("Requests and limits of the main container; both are required so every pod has a QoS class and fits a node."),
         command: z.array(z.string()).optional().describe("Container command. Default: the image's entrypoint."),
         args: z.array(z.string()).optional().describe("Container arguments. Default: the image's."),
-        env: plainEnv.default({}).describe("Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. Default: {}."),
+        env: workloadEnv
+            .default({})
+            .describe(
+                "Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. A value may be `{ valueFrom: { persistentVolumeClaim | serviceAccount | image: <name> } }`: the program writes the declared object's name (or the pin's reference), and refuses a name the stack does not declare. Default: {}.",
+            ),
         secretKeys: z
             .array(
                 z.union([secretKeyName, z.strictObject({ name: envName.describe("The environment variable, e.g. ALFRED_DATABASE_URL."), key: secretDataKey.describe('The Secret\'s key, e.g. "database-url".') })], {

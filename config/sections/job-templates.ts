@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { declaredClaims, notDeclared } from "../references";
+import { dnsLabel, quantity } from "./primitives";
+import { apiRuleSpec, labelMap, networkSpec, WorkloadSpec } from "./workloads";
+
+/** A PersistentVolumeClaim the job template owns (a models cache): the cell declares it, the operator mounts it. */
+export const jobClaimSpec = z.strictObject({
+    size: quantity.describe('Size of the volume, a Kubernetes quantity such as "50Gi".'),
+    accessMode: z
+        .enum(["ReadWriteOnce", "ReadWriteMany", "ReadOnlyMany", "ReadWriteOncePod"])
+        .default("ReadWriteOnce")
+        .describe('Access mode; ReadWriteMany when Jobs on several nodes share it. Default: "ReadWriteOnce".'),
+    storageClassName: z.string().min(1).optional().describe("StorageClass of the claim. Default: the cluster's default StorageClass."),
+});
+
+/** A PVC the operator mounts into the Jobs, and whether admission must hold it read-only. */
+export const jobVolumeSpec = z.strictObject({
+    claimName: dnsLabel.describe("A PVC the stack declares: a Deployment workload's workspace (`<workload>-workspace`) or one of this template's `claims`."),
+    readOnly: z
+        .boolean()
+        .default(true)
+        .describe("Admission refuses a pod of the Jobs that mounts the claim writable (a ValidatingAdmissionPolicy on the pods the `podSelector` selects). Default: true."),
+});
+
+/**
+ * What a cell declares for the pods an operator workload creates at run time (executor Jobs): their
+ * identity, their NetworkPolicy, the claims they mount. The operator writes the Job specs; the cell
+ * owns everything the Jobs run as and may reach, so nothing the operator creates runs with more.
+ */
+export const jobTemplateSpec = z.strictObject({
+    namespace: dnsLabel.describe("Namespace the operator creates the Jobs in, one of `agent-estate:namespaces`."),
+    launchedBy: z
+        .array(dnsLabel)
+        .min(1, { error: "must name the workload(s) that create the Jobs, e.g. [ai-agents-api]" })
+        .describe("The workloads (operators) that create these Jobs; each needs an `apiAccess` rule with `create` on `batch/jobs`."),
+    podSelector: labelMap
+        .refine((m) => Object.keys(m).length > 0, { error: "must name at least one label the operator puts on the Jobs' pods; an empty selector would select every pod of the namespace" })
+        .describe("The labels the operator puts on the pods of the Jobs it creates (e.g. `app.kubernetes.io/component: executor`); the NetworkPolicy and the admission policy select them."),
+    apiAccess: z
+        .array(apiRuleSpec)
+        .default([])
+        .describe("Rules the Jobs need on the Kubernetes API (credential write-back), on their own ServiceAccount named after the template; any rule opens the API server for egress. Default: [] - no API access."),
+    network: networkSpec
+        .default({ ingressFrom: [], egressTo: [], externalHttps: false })
+        .describe("Who may reach the Jobs' pods (default: nobody) and whom they may reach besides DNS, e.g. `externalHttps: true` for an AI provider and GitHub."),
+    claims: z
+        .record(dnsLabel, jobClaimSpec.describe("A PVC the template owns, named by its key."))
+        .default({})
+        .describe("PVCs the cell declares for the Jobs, by claim name (a models cache the executors share); protected in prod. Default: {}."),
+    volumes: z.array(jobVolumeSpec).default([]).describe("PVCs the operator mounts into the Jobs; read-only unless said otherwise, held so by admission. Default: []."),
+});
+export type JobTemplateSpec = z.infer<typeof jobTemplateSpec>;
+
+/** `agent-estate:jobTemplates`: template name (its ServiceAccount's name too) → spec. */
+export const jobTemplatesSection = z.record(dnsLabel, jobTemplateSpec.describe("The identity and reach of the Jobs an operator workload creates, keyed by a name (a DNS label)."));
+
+type Ctx = z.RefinementCtx;
+interface JobTemplatesInput {
+    namespaces: ReadonlyArray<{ name: string }>;
+    workloads: Readonly<Record<string, WorkloadSpec>>;
+    jobTemplates: Readonly<Record<string, JobTemplateSpec>>;
+    kubernetes: { apiServerEgress?: unknown[] };
+}
+
+/** Every template's namespace, launchers and volumes exist; its names clash with nothing; its API calls can leave the namespace. */
+export function checkJobTemplates(cfg: JobTemplatesInput, ctx: Ctx): void {
+    const namespaces = cfg.namespaces.map((n) => n.name);
+    const claims = declaredClaims(cfg.workloads, cfg.jobTemplates);
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path: ["jobTemplates", ...path], message });
+    const workspaces = declaredClaims(cfg.workloads, {});
+    const owners = new Map<string, string>();
+    for (const [t, spec] of Object.entries(cfg.jobTemplates)) {
+        if (!namespaces.includes(spec.namespace)) issue([t, "namespace"], notDeclared("namespace", spec.namespace, namespaces, "add it to agent-estate:namespaces"));
+        const w = cfg.workloads[t];
+        if (w && w.namespace === spec.namespace) issue([t], `names the ServiceAccount "${t}", which workload "${t}" already has in namespace ${spec.namespace}; name the template after what the Jobs do, e.g. "${t}-executor"`);
+        spec.launchedBy.forEach((l, i) => {
+            const launcher = cfg.workloads[l];
+            if (!launcher) return issue([t, "launchedBy", i], notDeclared("workload", l, Object.keys(cfg.workloads), "name the workload that creates the Jobs"));
+            if (launcher.namespace !== spec.namespace) return issue([t, "launchedBy", i], `workload "${l}" runs in namespace ${launcher.namespace}, the Jobs in ${spec.namespace}; its namespaced Role cannot create them there`);
+            const creates = launcher.apiAccess.some((r) => r.apiGroups.includes("batch") && r.resources.includes("jobs") && r.verbs.includes("create") && r.clusterScope === undefined);
+            if (!creates) issue([t, "launchedBy", i], `workload "${l}" cannot create Jobs; add to agent-estate:workloads.${l}.apiAccess a rule { apiGroups: [batch], resources: [jobs], verbs: [create, ...] }`);
+        });
+        for (const side of ["ingressFrom", "egressTo"] as const) {
+            spec.network[side].forEach((p, i) => {
+                if (!("workload" in p)) return;
+                if (!(p.workload in cfg.workloads)) issue([t, "network", side, i, "workload"], notDeclared("workload", p.workload, Object.keys(cfg.workloads), "name one, or use { namespace, podSelector, ports } for pods outside the cell"));
+                else if (side === "ingressFrom" && p.ports === undefined) issue([t, "network", side, i, "ports"], "is required: the Jobs have no Service port to default to; list the ports the Jobs listen on, e.g. [8080]");
+            });
+        }
+        spec.volumes.forEach((v, i) => {
+            if (!claims.includes(v.claimName)) issue([t, "volumes", i, "claimName"], notDeclared("PersistentVolumeClaim", v.claimName, claims, "name a Deployment's workspace (<workload>-workspace) or add the claim to this template's claims"));
+        });
+        for (const c of Object.keys(spec.claims)) {
+            const other = owners.get(c) ?? (workspaces.includes(c) ? "a workload's workspace" : undefined);
+            if (other !== undefined) issue([t, "claims", c], `is already the name of ${other}; each PVC of the stack needs its own name`);
+            owners.set(c, `a claim of job template "${t}"`);
+        }
+        if (spec.apiAccess.length > 0 && cfg.kubernetes.apiServerEgress === undefined) {
+            issue([t, "apiAccess"], 'lets the Jobs call the Kubernetes API, which their namespace\'s default-deny policy blocks; set agent-estate:kubernetes.apiServerEgress to the API server\'s endpoints, e.g. [{cidr: "10.40.1.5/32", ports: [6443]}]');
+        }
+    }
+}
