@@ -6,6 +6,7 @@
  */
 import { Cell } from "./components/cell";
 import { DeliveryStack } from "./components/delivery/delivery-stack";
+import { adoptExisting } from "./components/imports";
 import { isDeliveryStack, parseDeliveryConfig } from "./config/delivery";
 import { readStackConfig } from "./config/load";
 import { parseCellConfig } from "./config/parse";
@@ -14,7 +15,9 @@ export = async () => {
     const raw = readStackConfig();
     // A stack with `agent-estate:delivery` is the delivery stack: deployment settings and repositories, no cell.
     if (isDeliveryStack(raw)) {
-        const delivery = new DeliveryStack(raw.stack, { config: parseDeliveryConfig(raw) });
+        const config = parseDeliveryConfig(raw);
+        adoptExisting(config.imports);
+        const delivery = new DeliveryStack(raw.stack, { config });
         return {
             deployedStacks: Object.keys(delivery.deployments),
             repositories: Object.keys(delivery.repositories),
@@ -22,5 +25,6 @@ export = async () => {
         };
     }
     const config = parseCellConfig(raw);
+    adoptExisting(config.imports);
     return new Cell(config.cell.name, { config }).stackOutputs();
 };

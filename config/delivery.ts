@@ -4,7 +4,8 @@ import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_NAMESPACE, missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, setSecretHint, sortProblems, unknownKeyProblem } from "./problems";
 import { RawStackConfig } from "./parse";
 import { deliverySection } from "./sections/delivery";
-import { githubSection } from "./sections/github";
+import { githubSection, PIN_TOKEN_SECRET } from "./sections/github";
+import { importsSection } from "./sections/imports";
 
 /** The config key whose presence makes a stack the delivery stack rather than a cell. */
 export const DELIVERY_KEY = "delivery";
@@ -22,6 +23,7 @@ export const deliveryConfigSchema = z.strictObject({
     github: githubSection
         .optional()
         .describe("The estate's repositories in one GitHub organization: branch protection, teams, environments, Actions secrets and variables, deploy keys. Needs the secret `githubToken`. Default: not managed."),
+    imports: importsSection,
 });
 
 /**
@@ -76,9 +78,17 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
         }
         for (const [stack, s] of Object.entries(d.delivery.stacks)) {
             for (const [env, key] of Object.entries(s.secretEnvironment)) referenced.set(key, qualify(["delivery", "stacks", stack, "secretEnvironment", env]));
+            if (s.reach.tailnet) referenced.set(s.reach.tailnet.oauthSecret, qualify(["delivery", "stacks", stack, "reach", "tailnet", "oauthSecret"]));
         }
         for (const [repo, r] of Object.entries(d.github?.repositories ?? {})) {
             for (const [name, key] of Object.entries(r.actionsSecrets)) referenced.set(key, qualify(["github", "repositories", repo, "actionsSecrets", name]));
+            const pins = r.imageWorkflow?.pinStacks ?? [];
+            pins.forEach((stack, i) => {
+                if (!(stack in d.delivery.stacks)) problems.push({ key: qualify(["github", "repositories", repo, "imageWorkflow", "pinStacks", String(i)]), message: `"${stack}" is not one of agent-estate:delivery.stacks (${Object.keys(d.delivery.stacks).join(", ")})` });
+            });
+            if (pins.length > 0 && !(PIN_TOKEN_SECRET in r.actionsSecrets)) {
+                problems.push({ key: qualify(["github", "repositories", repo, "imageWorkflow", "pinStacks"]), message: `needs the Actions secret ${PIN_TOKEN_SECRET} (a token that may push a branch and open a pull request on ${d.delivery.repository}); add actionsSecrets: {${PIN_TOKEN_SECRET}: <secret config key>}` });
+            }
         }
         for (const [key, where] of referenced) {
             if (secrets[key] !== undefined || key in statics) continue;
@@ -87,7 +97,7 @@ export function parseDeliveryConfig(raw: RawStackConfig): DeliveryStackConfig {
         }
         for (const key of Object.keys(raw.values)) {
             if (raw.secretKeys.has(key) && !(key in statics) && !referenced.has(key)) {
-                problems.push({ key: qualify([key]), message: "is a secret no deployment or repository uses; reference it from delivery.stacks.<stack>.secretEnvironment or github.repositories.<repo>.actionsSecrets, or remove it" });
+                problems.push({ key: qualify([key]), message: "is a secret no deployment or repository uses; reference it from delivery.stacks.<stack>.secretEnvironment, delivery.stacks.<stack>.reach.tailnet.oauthSecret or github.repositories.<repo>.actionsSecrets, or remove it" });
             }
         }
     }

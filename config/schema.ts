@@ -5,6 +5,7 @@ import { f5Section } from "./sections/edge";
 import { agentgatewaySection } from "./sections/agentgateway";
 import { externalEndpointsSection } from "./sections/endpoints";
 import { gatewaysSection } from "./sections/gateways";
+import { importsSection } from "./sections/imports";
 import { kagentSection } from "./sections/kagent";
 import { checkEnvReferences, checkReferences } from "./references";
 import { checkJobTemplates, jobTemplatesSection } from "./sections/job-templates";
@@ -62,6 +63,7 @@ export const cellConfigSchema = z
             .optional()
             .describe("AgentGateway: its pinned control plane, LLM and MCP backends with their routes, and its policies. Default: not installed."),
         kagent: kagentSection.optional().describe("kagent: its pinned charts, ModelConfigs, MCP servers and Agents. Default: not installed."),
+        imports: importsSection,
     })
     .superRefine((cfg, ctx) => {
         for (const c of CROSS_SECTION_CHECKS) c.check(cfg, ctx);

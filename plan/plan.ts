@@ -2,10 +2,10 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { isDeliveryStack, parseDeliveryConfig } from "../config/delivery";
 import { ConfigError } from "../config/errors";
+import { CONFIG_NAMESPACE, didYouMean, qualify } from "../config/problems";
 import { resolveFamily } from "../config/family";
 import { rawStackConfig } from "../config/load";
 import { parseCellConfig, RawStackConfig } from "../config/parse";
-import { CONFIG_NAMESPACE } from "../config/problems";
 import projectProgram from "../index";
 import { evaluatePolicies, Violation } from "../policy/harness";
 import { runProgram, RuntimeConfig } from "./runtime";
@@ -63,11 +63,32 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
         if (ConfigError.isInstance(e)) return { ...empty, stack: rc.stack, exitCode: 2, configError: e.message, environment };
         throw e;
     }
+    const strayImports = unmatchedImports(rc, run.resources);
+    if (strayImports) return { ...empty, stack: rc.stack, exitCode: 2, configError: strayImports.message, environment };
     const violations = evaluatePolicies(run.resources, { environment });
     const { errors: schemaErrors, unvalidated } = validateKubernetesObjects(run.resources);
     const flows = checkFlows(run.resources);
     const failed = schemaErrors.length > 0 || flows.blocked.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
     return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidated, flows };
+}
+
+/**
+ * `agent-estate:imports` entries that name no resource the stack declares: a typo there would create a
+ * duplicate of the object meant to be adopted, so it is a config error, with the nearest names.
+ */
+function unmatchedImports(rc: RuntimeConfig, resources: readonly PlannedResource[]): ConfigError | undefined {
+    const raw = rc.config[`${CONFIG_NAMESPACE}:imports`];
+    if (raw === undefined) return undefined;
+    const imports = JSON.parse(raw) as Record<string, string>;
+    const names = resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => r.name);
+    const declared = new Set(names);
+    const problems = Object.keys(imports)
+        .filter((name) => !declared.has(name))
+        .map((name) => {
+            const near = didYouMean(name, names);
+            return { key: qualify(["imports", name]), message: `names no resource this stack declares; ${near || `use a resource name from \`npm run plan -- ${rc.stack} --json\``}` };
+        });
+    return problems.length > 0 ? new ConfigError(rc.stack, problems) : undefined;
 }
 
 /** The environment class of the stack, for the policies' enforcement levels: the cell's, else the stack's name. */

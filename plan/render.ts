@@ -15,7 +15,7 @@ export function planJson(result: PlanResult): string {
             name: r.name,
             parent: r.parent ?? null,
             inputs: r.props,
-            options: { protect: r.protect, retainOnDelete: r.retainOnDelete, dependsOn: r.dependencies, provider: r.provider ?? null },
+            options: { protect: r.protect, retainOnDelete: r.retainOnDelete, dependsOn: r.dependencies, provider: r.provider ?? null, ...(r.importId !== undefined ? { import: r.importId } : {}) },
         })),
         violations: result.violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, urn: v.urn ?? null, message: v.message })),
         schemaErrors: result.schemaErrors.map((e) => ({ urn: e.urn, message: e.message })),
@@ -39,7 +39,7 @@ export function planText(result: PlanResult): string {
     }
     const walk = (parent: string | undefined, depth: number) => {
         for (const r of children.get(parent) ?? []) {
-            const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retain" : ""].filter(Boolean).join(",");
+            const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retain" : "", r.importId !== undefined ? `import ${r.importId}` : ""].filter(Boolean).join(",");
             lines.push(`${"  ".repeat(depth)}${r.custom ? "+" : "□"} ${r.type} ${r.name}${flags ? ` [${flags}]` : ""}`);
             walk(r.urn, depth + 1);
         }

@@ -25,6 +25,7 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
+    getImportid(): string | undefined;
     getDependenciesList(): string[];
     getProvider(): string;
     getObject(): unknown;
@@ -104,6 +105,7 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
             parent: req.getParent() || undefined,
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
+            importId: req.getImportid() || undefined,
             dependencies: [...new Set(req.getDependenciesList())].sort(),
             provider: req.getCustom() ? req.getProvider() || undefined : undefined,
         };

@@ -17,6 +17,8 @@ export interface PlannedResource {
     parent?: string;
     protect: boolean;
     retainOnDelete: boolean;
+    /** The ID the engine adopts the object by (`agent-estate:imports`), when it is adopted rather than created. */
+    importId?: string;
     /** Urns this resource depends on explicitly (`dependsOn`). */
     dependencies: string[];
     /** The provider reference (`<provider urn>::<id>`), for custom resources. */

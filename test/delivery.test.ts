@@ -4,6 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PREVIEW_AND_POLICY_CHECK } from "../components/delivery/checks";
 import { parseDeliveryConfig } from "../config/delivery";
 import { RawStackConfig } from "../config/parse";
+import { parse } from "yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { operationContextOf } from "../components/delivery/deployment-settings";
+import { CI_TAILSCALE_VERSION, tailnetJoin } from "../components/delivery/tailnet-join";
 import { SECRET_PLACEHOLDER } from "../plan/types";
 import { configErrorOf, declare, Declared, rawStackConfig, ROOT } from "./harness";
 
@@ -48,6 +52,37 @@ describe("the delivery stack", () => {
         for (const s of props(d, "pulumiservice:index:DeploymentSettings")) expect(s.props.operationContext, s.name).toBe(SECRET_PLACEHOLDER);
         const text = JSON.stringify(d.resources.map((r) => r.props));
         expect(text).not.toContain("ZmFrZS1rdWJlY29uZmln"); // the ciphertexts of the kubeconfig secrets
+    });
+
+    it("reaches each private cell the way config says: dev, prod and ai-agents join the tailnet as an ephemeral tag:ci node, Rooster runs on its agent pool", () => {
+        const deployment = tailnetJoin("dev", ["tag:ci"]);
+        expect(deployment.preRunCommands[0]).toContain(`pkgs.tailscale.com/stable/tailscale_${CI_TAILSCALE_VERSION}_amd64.tgz`);
+        expect(deployment.preRunCommands[1]).toMatch(/tailscaled --tun=userspace-networking --state=mem: .*--outbound-http-proxy-listen=localhost:1055/);
+        expect(deployment.preRunCommands[2]).toBe('/tmp/tailscale_1.78.3_amd64/tailscale --socket=/tmp/tailscaled.sock up --auth-key="${TS_OAUTH_SECRET}?ephemeral=true&preauthorized=true" --advertise-tags=tag:ci --hostname=deploy-dev --timeout=60s');
+        expect(deployment.environment).toMatchObject({ HTTPS_PROXY: "http://localhost:1055", HTTP_PROXY: "http://localhost:1055" });
+        // What the run fetches before the node is up, and Pulumi Cloud, never go through the tailnet.
+        expect(deployment.environment.NO_PROXY.split(",")).toEqual(expect.arrayContaining(["pkgs.tailscale.com", "api.pulumi.com", "github.com", "registry.npmjs.org"]));
+    });
+
+    it("joins the tailnet before the commands that read the kubeconfig, with the OAuth secret as a secret variable", () => {
+        const raw = rawStackConfig("delivery");
+        const cfg = parseDeliveryConfig(raw);
+        expect(cfg.delivery.stacks.dev.reach).toEqual({ tailnet: { tags: ["tag:ci"], oauthSecret: "tailscaleCiOauthSecret" } });
+        expect(cfg.delivery.stacks.rooster.reach).toEqual({ agentPool: "rooster-onprem" });
+        const contextOf = (stack: string) => {
+            const s = cfg.delivery.stacks[stack];
+            const secret = pulumi.output("x");
+            const reach = s.reach.tailnet ? { tailnet: { tags: s.reach.tailnet.tags, oauthSecret: secret } } : s.reach.agentPool ? { agentPoolId: "pool" } : undefined;
+            return operationContextOf({ stack, reach, preRunCommands: s.preRunCommands, secretEnvironment: Object.fromEntries(Object.keys(s.secretEnvironment).map((k) => [k, secret])) });
+        };
+        const settings = contextOf("dev");
+        expect(settings.preRunCommands.slice(0, 3)).toEqual(tailnetJoin("dev", ["tag:ci"]).preRunCommands);
+        expect(settings.preRunCommands[3]).toMatch(/KUBECONFIG_DATA/);
+        expect(Object.keys(settings.environmentVariables).sort()).toEqual(["HTTPS_PROXY", "HTTP_PROXY", "KUBECONFIG_DATA", "NO_PROXY", "TS_OAUTH_SECRET"]);
+        expect(pulumi.Output.isInstance(settings.environmentVariables.TS_OAUTH_SECRET)).toBe(true);
+        const rooster = contextOf("rooster");
+        expect(Object.keys(rooster.environmentVariables)).toEqual(["KUBECONFIG_DATA"]);
+        expect(rooster.preRunCommands.join("\n")).not.toContain("tailscale");
     });
 
     it("runs only Rooster, whose API server is private, on the self-hosted agent pool", () => {
@@ -122,19 +157,27 @@ describe("the estate's GitHub repositories", () => {
         }
     });
 
-    it("protect main on each: one approval, the preview-and-policy check, no force push or deletion, admins included", () => {
+    it("protect main on each: one approval, no force push or deletion, admins included, and only the checks that repository runs", () => {
         const protections = props(d, "github:index/branchProtection:BranchProtection");
         expect(protections).toHaveLength(5);
         for (const bp of protections) {
             expect(bp.props).toMatchObject({ pattern: "main", enforceAdmins: true, allowsForcePushes: false, allowsDeletions: false });
             expect(bp.props.requiredPullRequestReviews[0].requiredApprovingReviewCount).toBe(1);
-            expect(bp.props.requiredStatusChecks[0].contexts).toContain(PREVIEW_AND_POLICY_CHECK);
         }
+        const checks = Object.fromEntries(protections.map((p) => [p.props.repositoryId.replace("R_mock_", ""), p.props.requiredStatusChecks?.[0].contexts ?? []]));
+        expect(checks).toEqual({
+            "agent-estate": [PREVIEW_AND_POLICY_CHECK],
+            "kaze-runtime": ["image / build (kaze-runtime)"],
+            "kaze-gateway": ["image / build (kaze-gateway)"],
+            "kaze-knowledge": ["image / build (kaze-knowledge)"],
+            // It runs no workflow: a required check would never report and nothing could merge.
+            "kaze-agent-ops": [],
+        });
         expect(protections.map((p) => p.props.repositoryId).sort()).toEqual(["agent-estate", "kaze-agent-ops", "kaze-gateway", "kaze-knowledge", "kaze-runtime"].map((n) => `R_mock_${n}`));
     });
 
     it("give CI its Pulumi token as a secret Actions secret, and the org as a variable", () => {
-        const [secret] = props(d, "github:index/actionsSecret:ActionsSecret");
+        const secret = props(d, "github:index/actionsSecret:ActionsSecret").find((s) => s.props.secretName === "PULUMI_ACCESS_TOKEN")!;
         expect(secret.props).toEqual({ repository: "agent-estate", secretName: "PULUMI_ACCESS_TOKEN", value: SECRET_PLACEHOLDER });
         const orgVar = props(d, "github:index/actionsVariable:ActionsVariable").find((v) => v.props.variableName === "PULUMI_ORG");
         expect(orgVar?.props).toMatchObject({ repository: "agent-estate", value: "speedrun-ventures" });
@@ -149,14 +192,34 @@ describe("the estate's GitHub repositories", () => {
         expect(prod.props.canAdminsBypass).toBe(false);
     });
 
-    it("give each cell's git-sync a read-only deploy key on the agent definitions only", () => {
-        const keys = props(d, "github:index/repositoryDeployKey:RepositoryDeployKey");
-        expect(keys.map((k) => k.props.title).sort()).toEqual(["git-sync kaze-dev", "git-sync kaze-prod"]);
-        for (const k of keys) {
-            expect(k.props.repository).toBe("kaze-agent-ops");
-            expect(k.props.readOnly).toBe(true);
-            expect(k.props.key).toMatch(/^ssh-ed25519 /);
+    it("give no deploy key: every cell's git-sync reads the agent definitions over HTTPS with a token", () => {
+        expect(props(d, "github:index/repositoryDeployKey:RepositoryDeployKey")).toEqual([]);
+        for (const stack of ["dev", "prod"]) {
+            const gitSync = rawStackConfig(stack).values.workloads["kaze-runtime"].sidecars.gitSync;
+            expect(gitSync.repo).toMatch(/^https:\/\/github.com\/speedrun-ventures\/kaze-agent-ops$/);
+            expect(gitSync.tokenKey).toBe("GIT_SYNC_TOKEN");
         }
+    });
+
+    it("commit to each service repository the workflow that builds its image with the estate's images.yml, before main is protected", () => {
+        const files = props(d, "github:index/repositoryFile:RepositoryFile");
+        expect(files.map((f) => f.props.repository).sort()).toEqual(["kaze-gateway", "kaze-knowledge", "kaze-runtime"]);
+        const runtime = files.find((f) => f.props.repository === "kaze-runtime")!;
+        expect(runtime.props).toMatchObject({ file: ".github/workflows/image.yml", branch: "main", overwriteOnCreate: true });
+        const caller = parse(runtime.props.content);
+        expect(caller.permissions).toEqual({ contents: "read", packages: "write" });
+        expect(caller.jobs.image).toEqual({
+            uses: "speedrun-ventures/agent-estate/.github/workflows/images.yml@main",
+            with: { image: "kaze-runtime", registry: "ghcr.io/speedrun-ventures", context: ".", dockerfile: "Dockerfile", "pin-stacks": "dev" },
+            secrets: { "pin-token": "${{ secrets.ESTATE_PIN_TOKEN }}" },
+        });
+        const protection = props(d, "github:index/branchProtection:BranchProtection").find((p) => p.props.repositoryId === "R_mock_kaze-runtime")!;
+        expect(protection.dependencies).toContain(runtime.urn);
+        expect(props(d, "github:index/actionsSecret:ActionsSecret").find((s) => s.props.repository === "kaze-runtime")?.props.secretName).toBe("ESTATE_PIN_TOKEN");
+    });
+
+    it("share the estate's workflows with the organization, which a private repository's reusable workflow needs", () => {
+        expect(props(d, "github:index/actionsRepositoryAccessLevel:ActionsRepositoryAccessLevel").map((a) => a.props)).toEqual([{ repository: "agent-estate", accessLevel: "organization" }]);
     });
 
     it("grant the platform team maintain and the agents team push on every repository", () => {
@@ -169,8 +232,13 @@ describe("the estate's GitHub repositories", () => {
 
 describe("a broken delivery configuration", () => {
     const cases: Array<[string, (v: Record<string, any>, secrets: Set<string>) => void, string, RegExp]> = [
-        ["the delivery stack deploying itself", (v) => (v.delivery.stacks.delivery = { environment: "prod" }), "agent-estate:delivery.stacks.delivery", /this stack itself/],
-        ["an agent pool that is not declared", (v) => (v.delivery.stacks.rooster.agentPool = "elsewhere"), "agent-estate:delivery.stacks.rooster.agentPool", /not one of agent-estate:delivery.agentPools/],
+        ["the delivery stack deploying itself", (v) => (v.delivery.stacks.delivery = { environment: "prod", reach: { public: { reason: "Pulumi Cloud and GitHub only" } } }), "agent-estate:delivery.stacks.delivery", /this stack itself/],
+        ["an agent pool that is not declared", (v) => (v.delivery.stacks.rooster.reach.agentPool = "elsewhere"), "agent-estate:delivery.stacks.rooster.reach.agentPool", /not one of agent-estate:delivery.agentPools/],
+        ["a stack that does not say how it is reached", (v) => delete v.delivery.stacks.prod.reach, "agent-estate:delivery.stacks.prod.reach", /required/],
+        ["a stack reached two ways", (v) => (v.delivery.stacks.rooster.reach.tailnet = { oauthSecret: "tailscaleCiOauthSecret" }), "agent-estate:delivery.stacks.rooster.reach", /names agentPool and tailnet; a stack is reached one way/],
+        ["a tailnet OAuth secret that is not set", (v) => (v.delivery.stacks.dev.reach.tailnet.oauthSecret = "tsSecret"), "agent-estate:delivery.stacks.dev.reach.tailnet.oauthSecret", /agent-estate:tsSecret, which is not set/],
+        ["a pin for a stack that is not deployed", (v) => (v.github.repositories["kaze-runtime"].imageWorkflow.pinStacks = ["staging"]), "agent-estate:github.repositories.kaze-runtime.imageWorkflow.pinStacks.0", /"staging" is not one of agent-estate:delivery.stacks/],
+        ["pins without the token that opens their pull request", (v) => (v.github.repositories["kaze-runtime"].actionsSecrets = {}), "agent-estate:github.repositories.kaze-runtime.imageWorkflow.pinStacks", /needs the Actions secret ESTATE_PIN_TOKEN/],
         ["a deployment secret that is not set", (v) => (v.delivery.stacks.dev.secretEnvironment.CLOUD_TOKEN = "cloudToken"), "agent-estate:delivery.stacks.dev.secretEnvironment.CLOUD_TOKEN", /agent-estate:cloudToken, which is not set/],
         ["a deployment secret stored in plaintext", (_v, s) => s.delete("kazeDevKubeconfig"), "agent-estate:kazeDevKubeconfig", /plaintext/],
         ["the Pulumi token in plaintext", (_v, s) => s.delete("pulumiAccessToken"), "agent-estate:pulumiAccessToken", /plaintext/],
@@ -180,7 +248,7 @@ describe("a broken delivery configuration", () => {
         ["a drift schedule that is not cron", (v) => (v.delivery.drift.schedule = "hourly"), "agent-estate:delivery.drift.schedule", /five-field cron/],
         ["a repository without a description", (v) => delete v.github.repositories["kaze-runtime"].description, "agent-estate:github.repositories.kaze-runtime.description", /required/],
         ["zero required approvals", (v) => (v.github.requiredApprovals = 0), "agent-estate:github.requiredApprovals", /never merged unreviewed/],
-        ["a deploy key that is not a public key", (v) => (v.github.repositories["kaze-agent-ops"].deployKeys["git-sync kaze-dev"] = "-----BEGIN OPENSSH PRIVATE KEY-----"), 'agent-estate:github.repositories.kaze-agent-ops.deployKeys.git-sync kaze-dev', /OpenSSH public key/],
+        ["a deploy key that is not a public key", (v) => (v.github.repositories["kaze-agent-ops"].deployKeys = { "git-sync kaze-dev": "-----BEGIN OPENSSH PRIVATE KEY-----" }), 'agent-estate:github.repositories.kaze-agent-ops.deployKeys.git-sync kaze-dev', /OpenSSH public key/],
         ["an unknown team permission", (v) => (v.github.teams.platform = "write"), "agent-estate:github.teams.platform", /"maintain"/],
         ["a misspelt key", (v) => (v.delivery.stack = {}), "agent-estate:delivery.stack", /not a key the delivery stack reads/],
     ];

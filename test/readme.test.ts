@@ -19,6 +19,14 @@ describe("the README", () => {
         }
     });
 
+    it("links and cites only files that exist, as do the stack files' comments", () => {
+        const texts = [readme, ...fs.readdirSync(root).filter((f) => /^Pulumi\..*\.yaml$/.test(f)).map((f) => fs.readFileSync(path.join(root, f), "utf8"))];
+        const cited = new Set(texts.flatMap((t) => [...t.matchAll(/\]\(((?:docs|components|policy|schemas|families|bin|tools|config|plan)\/[^)#\s]+)\)|\b((?:docs|components|policy)\/[\w./-]+\.md)\b/g)].map((m) => m[1] ?? m[2])));
+        expect(cited.size).toBeGreaterThan(3);
+        for (const file of cited) expect(fs.existsSync(path.join(root, file)), file).toBe(true);
+        expect(cited).toContain("components/delivery/BOOTSTRAP.md");
+    });
+
     it("names the test command that CI runs", () => {
         expect(fs.readFileSync(path.join(root, ".ci", "run"), "utf8")).toMatch(/^npm test( --.*)?$/m);
     });

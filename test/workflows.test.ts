@@ -2,13 +2,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as os from "node:os";
 import { PREVIEW_AND_POLICY_CHECK } from "../components/delivery/checks";
+import { imageBuildCheck } from "../components/delivery/image-workflow";
 import { ROOT } from "./harness";
 
 interface Step {
     name?: string;
     uses?: string;
     run?: string;
+    if?: string;
     with?: Record<string, unknown>;
     env?: Record<string, string>;
 }
@@ -18,6 +22,7 @@ interface Job {
     if?: string;
     environment?: string;
     strategy?: { matrix: { stack?: string[]; include?: Array<Record<string, string>> } };
+    with?: Record<string, unknown>;
     steps: Step[];
 }
 interface Workflow {
@@ -28,7 +33,11 @@ interface Workflow {
 
 const workflow = (file: string) => parse(fs.readFileSync(path.join(ROOT, ".github/workflows", file), "utf8")) as Workflow;
 const stackFiles = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.slice(7, -5)).sort();
-const delivery = parse(fs.readFileSync(path.join(ROOT, "Pulumi.delivery.yaml"), "utf8")).config["agent-estate:delivery"] as { stacks: Record<string, { agentPool?: string }> };
+const deliveryFile = parse(fs.readFileSync(path.join(ROOT, "Pulumi.delivery.yaml"), "utf8")).config;
+const delivery = deliveryFile["agent-estate:delivery"] as {
+    stacks: Record<string, { reach: { agentPool?: string; tailnet?: { tags?: string[]; oauthSecret: string } }; secretEnvironment?: Record<string, string> }>;
+};
+const estateRepo = deliveryFile["agent-estate:github"].repositories["agent-estate"] as { actionsSecrets: Record<string, string> };
 const runs = (job: Job) => job.steps.map((s) => s.run ?? "").join("\n");
 const uses = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
 
@@ -59,11 +68,45 @@ describe("pr.yml: every pull request to main", () => {
         expect(step.with!["stack-name"]).toContain("${{ matrix.stack }}");
         expect(step.env!.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
         const previewed = preview.strategy!.matrix.include!.map((i) => i.stack);
-        const selfHosted = Object.entries(delivery.stacks).filter(([, s]) => s.agentPool !== undefined).map(([stack]) => stack);
+        const selfHosted = Object.entries(delivery.stacks).filter(([, s]) => s.reach.agentPool !== undefined).map(([stack]) => stack);
         // `local` is no deployed cell: `npm run e2e` previews and deploys it on an API server of its own.
         expect([...previewed, ...selfHosted, "local"].sort()).toEqual(stackFiles);
         for (const entry of preview.strategy!.matrix.include!) expect(fs.existsSync(path.join(ROOT, "policy/config", `${entry.policy}.json`)), entry.stack).toBe(true);
         expect(preview.strategy!.matrix.include!.find((i) => i.stack === "prod")?.policy).toBe("prod");
+    });
+
+    it("reaches each tailnet cell as its deployment does: joins with its tags, then writes the kubeconfig its deployment uses", () => {
+        const preview = pr.jobs.preview;
+        const names = preview.steps.map((st) => st.name ?? st.uses);
+        const join = preview.steps.find((st) => st.uses === "tailscale/github-action@v3")!;
+        const kube = preview.steps.find((st) => st.env?.KUBECONFIG_DATA !== undefined)!;
+        expect(join.if).toBe("matrix.reach == 'tailnet'");
+        expect(kube.if).toBe("matrix.reach == 'tailnet'");
+        expect(names.indexOf(join.name)).toBeLessThan(names.indexOf(kube.name));
+        expect(names.indexOf(kube.name)).toBeLessThan(names.findIndex((n) => n === "Preview with the policy pack"));
+        expect(join.with).toEqual({ "oauth-client-id": "${{ secrets.TS_OAUTH_CLIENT_ID }}", "oauth-secret": "${{ secrets.TS_OAUTH_SECRET }}", tags: "${{ matrix.tags }}" });
+        for (const entry of preview.strategy!.matrix.include!) {
+            const reach = entry.stack === "delivery" ? { public: true } : delivery.stacks[entry.stack].reach;
+            if (!("tailnet" in reach) || reach.tailnet === undefined) {
+                expect(entry.reach, entry.stack).toBe("public");
+                continue;
+            }
+            expect(entry.reach, entry.stack).toBe("tailnet");
+            expect(entry.tags.split(","), entry.stack).toEqual(reach.tailnet.tags ?? ["tag:ci"]);
+            // The Actions secret holds the same delivery secret the stack's deployment writes its kubeconfig from,
+            // and the OAuth secret is the one its deployment joins with.
+            expect(estateRepo.actionsSecrets[entry.kubeconfig], entry.stack).toBe(delivery.stacks[entry.stack].secretEnvironment!.KUBECONFIG_DATA);
+            expect(estateRepo.actionsSecrets.TS_OAUTH_SECRET).toBe(reach.tailnet.oauthSecret);
+        }
+    });
+
+    it("uses only Actions secrets the delivery stack gives this repository", () => {
+        const text = fs.readFileSync(path.join(ROOT, ".github/workflows/pr.yml"), "utf8") + fs.readFileSync(path.join(ROOT, ".github/workflows/main.yml"), "utf8");
+        const used = new Set([...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]));
+        used.delete("GITHUB_TOKEN"); // GitHub's own
+        for (const name of used) expect(Object.keys(estateRepo.actionsSecrets), name).toContain(name);
+        // secrets[matrix.kubeconfig]: each named one too.
+        for (const entry of pr.jobs.preview.strategy!.matrix.include!) if (entry.kubeconfig) expect(Object.keys(estateRepo.actionsSecrets)).toContain(entry.kubeconfig);
     });
 
     it(`gates the merge with one job named "${PREVIEW_AND_POLICY_CHECK}", the check branch protection requires`, () => {
@@ -127,6 +170,60 @@ describe("images.yml: the service repositories' image build", () => {
         for (const t of tags) {
             expect(t, "a floating tag").not.toMatch(/latest|type=raw|type=edge|type=ref|{{major}}(?!\.{{minor}}\.{{patch}})/);
         }
+    });
+});
+
+describe("images.yml: a build of main moves the pins", () => {
+    const images = workflow("images.yml");
+
+    it("opens a pull request on the estate after a build of main pushed, for the stacks the caller names, with the built digest", () => {
+        const pin = images.jobs.pin;
+        expect(pin.needs).toBe("build");
+        expect(pin.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main' && inputs.pin-stacks != ''");
+        const [checkout] = uses(pin, "actions/checkout");
+        expect(checkout.with).toEqual({ repository: "${{ inputs.estate-repository }}", token: "${{ secrets.pin-token }}" });
+        const step = pin.steps.find((st) => st.run?.includes("bin/pin-image.mjs"))!;
+        expect(step.env!.DIGEST).toBe("${{ needs.build.outputs.digest }}");
+        expect(step.run).toMatch(/node bin\/pin-image.mjs "\$IMAGE" "\$tag" "\$DIGEST" \$STACKS/);
+        expect(step.run).toMatch(/gh pr create --repo "\$ESTATE" --base main/);
+        expect((images.jobs.build as unknown as { outputs: Record<string, string> }).outputs.digest).toBe("${{ steps.build.outputs.digest }}");
+    });
+
+    it("the check a caller reports is the one the delivery stack requires on the service repository", () => {
+        // GitHub names a called workflow's check "<caller job> / <called job name>".
+        const name = String(images.jobs.build.name).replace("${{ inputs.image }}", "kaze-runtime");
+        expect(`image / ${name}`).toBe(imageBuildCheck("kaze-runtime"));
+    });
+});
+
+describe("bin/pin-image.mjs", () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    const copy = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pin-"));
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.copyFileSync(path.join(ROOT, "bin/pin-image.mjs"), path.join(dir, "bin/pin-image.mjs"));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.dev.yaml"));
+        return dir;
+    };
+
+    it("rewrites one pin, tag quoted (a short SHA may be all digits) with its digest, and nothing else of the file", () => {
+        const dir = copy();
+        execFileSync("node", [path.join(dir, "bin/pin-image.mjs"), "kaze-runtime", "1234567", digest, "dev"]);
+        const before = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8").split("\n");
+        const after = fs.readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8").split("\n");
+        const changed = after.filter((line, i) => line !== before[i]);
+        expect(changed).toEqual([`      kaze-runtime: { tag: "1234567", digest: "${digest}" }`]);
+        expect(parse(after.join("\n")).config["agent-estate:images"].pins["kaze-runtime"]).toEqual({ tag: "1234567", digest });
+    });
+
+    it("refuses an image the stack does not pin yet, and a digest that is not one", () => {
+        const dir = copy();
+        const run = (...args: string[]) => spawnSync("node", [path.join(dir, "bin/pin-image.mjs"), ...args], { encoding: "utf8" });
+        const missing = run("kaze-nothing", "abc1234", digest, "dev");
+        expect(missing.status).toBe(1);
+        expect(missing.stderr).toContain("Pulumi.dev.yaml has no agent-estate:images.pins.kaze-nothing; pin it by hand first");
+        expect(run("kaze-runtime", "abc1234", "latest", "dev").status).toBe(2);
     });
 });
 

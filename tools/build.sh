@@ -56,6 +56,8 @@ k8s_provider_module="$(go_version pulumi-resource-kubernetes github.com/pulumi/p
 k8s_provider_version="${k8s_provider_module#v}"
 embed_schema() {
     local module
+    # `go list -m` names no directory until the module is in the cache: download it first (cold cache).
+    go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
     module="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
     node -e '
         const fs = require("fs");

@@ -5,7 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { DeliveryStackConfig } from "../../config/delivery";
 import { childName } from "../naming";
+import { PREVIEW_AND_POLICY_CHECK } from "./checks";
 import { StackDeployment } from "./deployment-settings";
+import { IMAGE_CALLER_PATH, imageBuildCheck, imageCallerWorkflow } from "./image-workflow";
 import { GitHubRepository } from "./github-repository";
 
 export interface DeliveryStackArgs {
@@ -57,7 +59,12 @@ export class DeliveryStack extends pulumi.ComponentResource {
                         deployOnPush: s.deployOnPush,
                         previewPullRequests: s.previewPullRequests,
                         paths: s.paths,
-                        agentPoolId: s.agentPool === undefined ? undefined : this.agentPools[s.agentPool].agentPoolId,
+                        reach:
+                            s.reach.agentPool !== undefined
+                                ? { agentPoolId: this.agentPools[s.reach.agentPool].agentPoolId }
+                                : s.reach.tailnet !== undefined
+                                  ? { tailnet: { tags: s.reach.tailnet.tags, oauthSecret: secretOf(cfg, s.reach.tailnet.oauthSecret) } }
+                                  : undefined,
                         secretEnvironment: Object.fromEntries(Object.entries(s.secretEnvironment).map(([env, key]) => [env, secretOf(cfg, key)])),
                         preRunCommands: s.preRunCommands,
                         driftSchedule: s.detectDrift ? d.drift.schedule : undefined,
@@ -97,6 +104,9 @@ export class DeliveryStack extends pulumi.ComponentResource {
         } else {
             const provider = new github.Provider(childName(name, "github"), { owner: gh.owner, token: cfg.secrets.githubToken }, { parent: this });
             const ghOpts = { parent: this, providers: { github: provider } };
+            const [estateOwner, estateName] = d.repository.split("/");
+            const isEstate = (repo: string) => estateOwner === gh.owner && repo === estateName;
+            const anyImage = Object.values(gh.repositories).some((r) => r.imageWorkflow !== undefined);
             this.repositories = Object.fromEntries(
                 Object.entries(gh.repositories).map(([repo, r]) => [
                     repo,
@@ -107,7 +117,9 @@ export class DeliveryStack extends pulumi.ComponentResource {
                             description: r.description,
                             visibility: r.visibility,
                             topics: r.topics,
-                            requiredChecks: r.requiredChecks,
+                            requiredChecks: r.requiredChecks ?? requiredChecksOf(isEstate(repo), r.imageWorkflow?.image),
+                            files: r.imageWorkflow ? { [IMAGE_CALLER_PATH]: imageCallerWorkflow(d.repository, d.branch, r.imageWorkflow) } : {},
+                            shareWorkflows: isEstate(repo) && anyImage,
                             requiredApprovals: gh.requiredApprovals,
                             actionsSecrets: Object.fromEntries(Object.entries(r.actionsSecrets).map(([n, key]) => [n, secretOf(cfg, key)])),
                             actionsVariables: r.actionsVariables,
@@ -123,6 +135,11 @@ export class DeliveryStack extends pulumi.ComponentResource {
 
         this.registerOutputs({ stacks: Object.keys(this.deployments), repositories: Object.keys(this.repositories) });
     }
+}
+
+/** The checks a repository runs on a pull request: the estate's gate, or its image build, or none. */
+export function requiredChecksOf(isEstate: boolean, image: string | undefined): string[] {
+    return [...(isEstate ? [PREVIEW_AND_POLICY_CHECK] : []), ...(image !== undefined ? [imageBuildCheck(image)] : [])];
 }
 
 /** A secret config key of the delivery stack; the config parse has checked that each referenced key is set. */

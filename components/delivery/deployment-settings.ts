@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
 import { childName } from "../naming";
+import { TAILNET_OAUTH_ENV, tailnetJoin } from "./tailnet-join";
 
 /** The paths whose change can alter any cell: the program, its dependencies and the project file. */
 export const PROGRAM_PATHS = ["index.ts", "components/**", "config/**", "Pulumi.yaml", "package.json", "package-lock.json"];
@@ -19,8 +20,12 @@ export interface StackDeploymentArgs {
     previewPullRequests?: boolean;
     /** Path filters. @default - {@link PROGRAM_PATHS} and `Pulumi.<stack>.yaml` */
     paths?: string[];
-    /** A self-hosted agent pool's id, for a cell only a private agent can reach. @default - Pulumi-hosted runners */
-    agentPoolId?: pulumi.Input<string>;
+    /**
+     * How the run reaches the cell's private endpoints: a self-hosted agent pool's id, or joining the tailnet
+     * (an ephemeral tagged node from a Tailscale OAuth client secret), or neither for endpoints reachable
+     * from anywhere. @default - Pulumi-hosted runners, no tailnet
+     */
+    reach?: { agentPoolId: pulumi.Input<string> } | { tailnet: { tags: string[]; oauthSecret: pulumi.Output<string> } };
     /** Secret environment variables of the deployment (kubeconfig, cloud credentials). @default {} */
     secretEnvironment?: Record<string, pulumi.Output<string>>;
     /** Commands before the operation. @default [] */
@@ -45,7 +50,7 @@ export class StackDeployment extends pulumi.ComponentResource {
     constructor(name: string, args: StackDeploymentArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:delivery:StackDeployment", name, {}, opts);
         const target = { organization: args.organization, project: args.project, stack: args.stack };
-        const environmentVariables = Object.fromEntries(Object.entries(args.secretEnvironment ?? {}).map(([k, v]) => [k, pulumi.secret(v)]));
+        const { environmentVariables, preRunCommands } = operationContextOf(args);
 
         // Kept when the delivery stack lets go of it (retainOnDelete): a cell's stack and its state outlive its deployment settings.
         this.stack = new pulumiservice.Stack(
@@ -57,7 +62,7 @@ export class StackDeployment extends pulumi.ComponentResource {
             childName(name, "settings"),
             {
                 ...target,
-                agentPoolId: args.agentPoolId,
+                agentPoolId: args.reach !== undefined && "agentPoolId" in args.reach ? args.reach.agentPoolId : undefined,
                 vcs: {
                     provider: "github",
                     repository: args.repository,
@@ -68,7 +73,7 @@ export class StackDeployment extends pulumi.ComponentResource {
                 sourceContext: { git: { branch: `refs/heads/${args.branch ?? "main"}` } },
                 operationContext: {
                     environmentVariables,
-                    preRunCommands: args.preRunCommands ?? [],
+                    preRunCommands,
                     options: { skipIntermediateDeployments: true },
                 },
                 cacheOptions: { enable: true },
@@ -85,4 +90,24 @@ export class StackDeployment extends pulumi.ComponentResource {
         }
         this.registerOutputs({ stack: `${args.organization}/${args.project}/${args.stack}` });
     }
+}
+
+/**
+ * The environment and pre-run commands of a stack's deployment: joining the tailnet first when that is how the
+ * cell is reached (the commands after it, such as writing the kubeconfig, may need the cell), then the stack's own.
+ */
+export function operationContextOf(args: Pick<StackDeploymentArgs, "stack" | "reach" | "secretEnvironment" | "preRunCommands">): {
+    environmentVariables: Record<string, pulumi.Input<string>>;
+    preRunCommands: string[];
+} {
+    const tailnet = args.reach !== undefined && "tailnet" in args.reach ? args.reach.tailnet : undefined;
+    const join = tailnet ? tailnetJoin(args.stack, tailnet.tags) : undefined;
+    return {
+        environmentVariables: {
+            ...join?.environment,
+            ...Object.fromEntries(Object.entries(args.secretEnvironment ?? {}).map(([k, v]) => [k, pulumi.secret(v)])),
+            ...(tailnet ? { [TAILNET_OAUTH_ENV]: pulumi.secret(tailnet.oauthSecret) } : {}),
+        },
+        preRunCommands: [...(join?.preRunCommands ?? []), ...(args.preRunCommands ?? [])],
+    };
 }

@@ -2,7 +2,6 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { stateOptions } from "../state";
-import { PREVIEW_AND_POLICY_CHECK } from "./checks";
 
 /** A repository environment (`dev`, `prod`). */
 export interface RepositoryEnvironmentSpec {
@@ -20,8 +19,15 @@ export interface GitHubRepositoryArgs {
     visibility?: "private" | "internal" | "public";
     /** @default [] */
     topics?: string[];
-    /** Status checks required on main. @default [PREVIEW_AND_POLICY_CHECK] */
+    /** Status checks required on main: jobs the repository runs. @default [] - none (no check would ever report) */
     requiredChecks?: string[];
+    /**
+     * Files committed to main before its protection applies (the caller of the estate's image workflow):
+     * path → content. @default {}
+     */
+    files?: Record<string, string>;
+    /** Let other repositories of the organization call this repository's reusable workflows. @default false */
+    shareWorkflows?: boolean;
     /** Approving reviews a pull request needs. @default 1 */
     requiredApprovals?: number;
     /** Actions secrets by name; values are Pulumi secrets and stay secret. @default {} */
@@ -43,9 +49,9 @@ export interface GitHubRepositoryArgs {
 
 /**
  * One repository of the estate with the settings every estate repository shares: vulnerability
- * alerts, branches deleted on merge, main protected (reviews, the preview-and-policy check, no force
+ * alerts, branches deleted on merge, main protected (reviews, the checks the repository runs, no force
  * push, no deletion, admins included), plus its Actions secrets and variables, environments,
- * read-only deploy keys and team access.
+ * read-only deploy keys, team access and the workflow files the estate commits to it.
  */
 export class GitHubRepository extends pulumi.ComponentResource {
     readonly repository: github.Repository;
@@ -72,6 +78,20 @@ export class GitHubRepository extends pulumi.ComponentResource {
         );
         const repo = this.repository.name;
 
+        // Committed before main is protected: with admins enforced, no token pushes to a protected main.
+        const files = Object.entries(args.files ?? {}).map(
+            ([file, content]) =>
+                new github.RepositoryFile(
+                    childName(name, `file-${file.replace(/^\.github\/workflows\//, "").replace(/[^A-Za-z0-9-]+/g, "-").toLowerCase()}`),
+                    { repository: repo, branch: "main", file, content, commitMessage: `${file}: managed by agent-estate's delivery stack`, overwriteOnCreate: true },
+                    { parent: this },
+                ),
+        );
+        if (args.shareWorkflows) {
+            new github.ActionsRepositoryAccessLevel(childName(name, "workflow-access"), { repository: repo, accessLevel: "organization" }, { parent: this });
+        }
+        const checks = args.requiredChecks ?? [];
+
         this.protection = new github.BranchProtection(
             childName(name, "main"),
             {
@@ -82,9 +102,10 @@ export class GitHubRepository extends pulumi.ComponentResource {
                 allowsDeletions: false,
                 requireConversationResolution: true,
                 requiredPullRequestReviews: [{ requiredApprovingReviewCount: args.requiredApprovals ?? 1, dismissStaleReviews: true }],
-                requiredStatusChecks: [{ strict: true, contexts: args.requiredChecks ?? [PREVIEW_AND_POLICY_CHECK] }],
+                // A required check nothing runs would block every merge: none is required then.
+                requiredStatusChecks: checks.length > 0 ? [{ strict: true, contexts: checks }] : undefined,
             },
-            { parent: this },
+            { parent: this, dependsOn: files },
         );
 
         for (const [secretName, value] of Object.entries(args.actionsSecrets ?? {})) {

@@ -7,6 +7,40 @@ const stackName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be 
 /** Five-field cron, as Pulumi Deployments schedules take it. */
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron expression, e.g. "0 */6 * * *"' });
 
+const tailscaleTag = z.string().regex(/^tag:[a-z0-9][a-z0-9-]*$/, { error: 'must be a Tailscale tag, e.g. "tag:ci"' });
+
+/**
+ * How a deployment of the stack reaches its private endpoints (API server, Vault, BIG-IP): exactly one way.
+ * The providers connect when they are configured (Vault creates a child token, the BIG-IP provider logs in),
+ * so a runner that cannot reach them fails every preview.
+ */
+export const stackReach = z
+    .strictObject({
+        agentPool: dnsLabel
+            .optional()
+            .describe("Run on this self-hosted agent pool of `agent-estate:delivery.agentPools`, inside the cell's network. Its pull-request previews come from Pulumi Deployments, not from pr.yml."),
+        tailnet: z
+            .strictObject({
+                tags: z.array(tailscaleTag).min(1).default(["tag:ci"]).describe('The tags the ephemeral CI node advertises (the tailnet ACL grants them the cell). Default: ["tag:ci"].'),
+                oauthSecret: secretKeyName.describe("The secret config key of this (delivery) stack holding a Tailscale OAuth client secret allowed to create keys for those tags, e.g. tailscaleCiOauthSecret."),
+            })
+            .optional()
+            .describe("Join the tailnet as an ephemeral, pre-authorized node for the run (Pulumi-hosted runners; pr.yml joins with tailscale/github-action); the kubeconfig then names the cluster by its tailnet address."),
+        public: z
+            .strictObject({ reason: z.string().min(10, { error: "must say why this stack's endpoints may be reached from the internet" }).describe("Why its endpoints are reachable from anywhere.") })
+            .optional()
+            .describe("The stack's endpoints are reachable from Pulumi-hosted runners as they are; say why."),
+    })
+    .superRefine((r, ctx) => {
+        const ways = (["agentPool", "tailnet", "public"] as const).filter((k) => r[k] !== undefined);
+        if (ways.length !== 1) {
+            ctx.addIssue({
+                code: "custom",
+                message: ways.length === 0 ? "must say how a deployment reaches the cell: one of agentPool, tailnet or public, e.g. {tailnet: {oauthSecret: tailscaleCiOauthSecret}}" : `names ${ways.join(" and ")}; a stack is reached one way`,
+            });
+        }
+    });
+
 /** How one cell stack of the project is deployed from git. */
 export const stackDeploymentSpec = z.strictObject({
     environment: z
@@ -15,9 +49,7 @@ export const stackDeploymentSpec = z.strictObject({
     deployOnPush: z.boolean().default(true).describe("Run `pulumi up` on every push to the branch that touches `paths`. Default: true."),
     previewPullRequests: z.boolean().default(true).describe("Run `pulumi preview` on every pull request. Default: true."),
     paths: z.array(z.string().min(1)).optional().describe("Path filters; a push elsewhere does not deploy. Default: the program's code and this stack's file."),
-    agentPool: dnsLabel
-        .optional()
-        .describe("An agent pool of `agent-estate:delivery.agentPools`, for a cell whose API server only a self-hosted agent can reach. Default: Pulumi-hosted."),
+    reach: stackReach,
     secretEnvironment: z
         .record(envName, secretKeyName)
         .default({})
@@ -72,8 +104,8 @@ export const deliverySection = z
     })
     .superRefine((d, ctx) => {
         for (const [stack, s] of Object.entries(d.stacks)) {
-            if (s.agentPool !== undefined && !(s.agentPool in d.agentPools)) {
-                ctx.addIssue({ code: "custom", path: ["stacks", stack, "agentPool"], message: `"${s.agentPool}" is not one of agent-estate:delivery.agentPools (${Object.keys(d.agentPools).join(", ") || "none"}); declare it there` });
+            if (s.reach.agentPool !== undefined && !(s.reach.agentPool in d.agentPools)) {
+                ctx.addIssue({ code: "custom", path: ["stacks", stack, "reach", "agentPool"], message: `"${s.reach.agentPool}" is not one of agent-estate:delivery.agentPools (${Object.keys(d.agentPools).join(", ") || "none"}); declare it there` });
             }
         }
     });

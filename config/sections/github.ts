@@ -17,6 +17,9 @@ export const environmentSpec = z.strictObject({
     protectedBranchesOnly: z.boolean().default(true).describe("Only protected branches (main) may deploy to it. Default: true."),
 });
 
+/** The Actions secret a service repository hands images.yml for the pin pull request (a token that may push branches to the estate). */
+export const PIN_TOKEN_SECRET = "ESTATE_PIN_TOKEN";
+
 /** One repository of the estate, keyed by its name. */
 export const repositorySpec = z.strictObject({
     description: z.string().min(1, { error: "must describe the repository in a sentence" }).describe("The repository's description on GitHub, one sentence."),
@@ -28,7 +31,23 @@ export const repositorySpec = z.strictObject({
         .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, { error: 'must be a GitHub topic: lower-case letters, digits and "-", e.g. "ai-agents"' }))
         .default([])
         .describe('GitHub topics, e.g. ["pulumi", "ai-agents"]. Default: [].'),
-    requiredChecks: z.array(z.string().min(1)).optional().describe('Status checks that must pass on main. Default: the estate\'s "preview-and-policy" check.'),
+    requiredChecks: z
+        .array(z.string().min(1))
+        .optional()
+        .describe('Status checks that must pass on main: jobs this repository runs. Default: "preview-and-policy" for the program\'s own repository, the image build\'s check ("image / build (<image>)") for one with `imageWorkflow`, none otherwise.'),
+    imageWorkflow: z
+        .strictObject({
+            image: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'must be an image name under the registry, e.g. "kaze-runtime"' }).describe("Image name under the registry."),
+            registry: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/, { error: 'must be a lower-case registry and owner, e.g. "ghcr.io/speedrun-ventures"' }).describe("Registry and owner, lower case."),
+            context: z.string().min(1).default(".").describe('Docker build context. Default: ".".'),
+            dockerfile: z.string().min(1).default("Dockerfile").describe('Path of the Dockerfile. Default: "Dockerfile".'),
+            pinStacks: z
+                .array(z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: 'must be a stack name, e.g. "dev"' }))
+                .default([])
+                .describe("Stacks of `agent-estate:delivery.stacks` whose `images.pins.<image>` get a pull request after each build of main (needs the Actions secret ESTATE_PIN_TOKEN). Default: [] (pins move by hand)."),
+        })
+        .optional()
+        .describe("Build the repository's image with the estate's reusable images.yml: the delivery stack commits the caller workflow (.github/workflows/image.yml) and shares images.yml with the organization. Default: no image."),
     actionsSecrets: z
         .record(envName, secretKeyName)
         .default({})
