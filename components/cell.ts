@@ -42,6 +42,10 @@ import { Longhorn } from "./storage/longhorn";
 import { CellFlows } from "./flows/cell-flows";
 import { INTERNET, KUBE_DNS, apiServerEndpoint, configFlows } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
+import { ServiceDestinationRule } from "./mesh/destination-rule";
+import { meshNamespaceLabels } from "./mesh/namespace";
+import { ServiceVirtualService } from "./mesh/virtual-service";
+import { bindsGateway, istiodEndpoint, meshFlows, meshWorkloadArgs } from "./mesh/workload-network";
 
 /** What the cell runs underneath its agents; each is absent when its config key is. */
 export interface CellAddons {
@@ -116,6 +120,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly agentgateway?: CellAgentgateway;
     /** kagent (`agent-estate:kagent`). */
     readonly kagent?: CellKagent;
+    /** The Istio VirtualService and DestinationRule of each workload that declares them (`workloads.<w>.mesh`). */
+    readonly meshRoutes: Readonly<Record<string, { virtualService?: ServiceVirtualService; destinationRule?: ServiceDestinationRule }>>;
 
     private readonly config: CellConfig;
     /** The cell's labels, on every object it declares. */
@@ -147,7 +153,7 @@ export class Cell extends pulumi.ComponentResource {
         this.namespaces = Object.fromEntries(
             cfg.namespaces.map((ns) => [
                 ns.name,
-                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...this.labels }, podSecurity: ns.podSecurity.level, podSecurityReason: ns.podSecurity.reason }, this.k8sOpts),
+                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...meshNamespaceLabels(cfg.mesh, ns.name), ...this.labels }, podSecurity: ns.podSecurity.level, podSecurityReason: ns.podSecurity.reason }, this.k8sOpts),
             ]),
         );
 
@@ -179,6 +185,7 @@ export class Cell extends pulumi.ComponentResource {
         this.jobTemplates = Object.fromEntries(
             Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, a, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
         );
+        this.meshRoutes = this.declareMeshRoutes(cfg);
         this.ingresses = this.declareIngresses(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
@@ -355,15 +362,39 @@ export class Cell extends pulumi.ComponentResource {
             apiServerEgress: apiServerPeers(cfg),
             ingressFromOthers,
         });
+        const mesh = cfg.mesh;
         return Object.fromEntries(
-            Object.entries(all).map(([w, args]) => {
+            Object.entries(all).map(([w, derived]) => {
+                const args = mesh ? meshWorkloadArgs(derived, mesh, { gatewayBound: bindsGateway(cfg.workloads[w].mesh?.virtualService?.gateways) }) : derived;
                 const dependsOn: pulumi.Resource[] = [];
                 const ns = this.namespaces[args.namespace];
                 if (ns) dependsOn.push(ns);
                 if (envSecrets[w]) dependsOn.push(envSecrets[w]);
+                // Named Secrets it reads that External Secrets delivers (those managed outside the program are there already).
+                for (const ref of Object.values(cfg.workloads[w].secretRefs)) if (envSecrets[ref.secret] && !dependsOn.includes(envSecrets[ref.secret])) dependsOn.push(envSecrets[ref.secret]);
                 // ServiceMonitors need the Prometheus operator's CRDs first.
                 if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
                 return [w, new AgentWorkload(w, args, { ...this.k8sOpts, dependsOn })];
+            }),
+        );
+    }
+
+    /** Each workload's Istio routing objects, after its Service. */
+    private declareMeshRoutes(cfg: CellConfig): Record<string, { virtualService?: ServiceVirtualService; destinationRule?: ServiceDestinationRule }> {
+        return Object.fromEntries(
+            Object.entries(cfg.workloads).flatMap(([w, spec]) => {
+                const m = spec.mesh;
+                if (!m) return [];
+                const common = { service: w, namespace: spec.namespace, labels: this.labels, dependsOn: [this.workloads[w].service] };
+                return [
+                    [
+                        w,
+                        {
+                            virtualService: m.virtualService && new ServiceVirtualService(`${w}-vs`, { ...common, port: spec.port, spec: m.virtualService }, this.k8sOpts),
+                            destinationRule: m.destinationRule && new ServiceDestinationRule(`${w}-dr`, { ...common, spec: m.destinationRule }, this.k8sOpts),
+                        },
+                    ],
+                ];
             }),
         );
     }
@@ -522,11 +553,12 @@ export class Cell extends pulumi.ComponentResource {
         const proxies = Object.entries(cfg.gateways).flatMap(([g, spec]) =>
             [g, gatewayServiceName(g, spec)].map((service) => ({ service, namespace: spec.namespace, podSelector: { ...this.gateways[g].podLabels }, ports: spec.listeners.map((l) => ({ port: l.port })), owner: `Gateway ${g}` })),
         );
-        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies];
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : [])];
         const apiServer = apiServerEndpoint(cfg);
+        const meshed = Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, podSelector: workloadSelector(w), port: spec.port, gatewayBound: bindsGateway(spec.mesh?.virtualService?.gateways) }));
         return new CellFlows(
             `${name}-flows`,
-            { endpoints, externals: [INTERNET, ...(apiServer ? [apiServer] : [])], flows: [...(otelCollector?.flows ?? []), ...configFlows(cfg, endpoints)] },
+            { endpoints, externals: [INTERNET, ...(apiServer ? [apiServer] : [])], flows: [...(otelCollector?.flows ?? []), ...configFlows(cfg, endpoints), ...(cfg.mesh ? meshFlows(cfg.mesh, meshed) : [])] },
             { parent: this },
         );
     }

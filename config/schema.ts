@@ -9,9 +9,10 @@ import { importsSection } from "./sections/imports";
 import { kagentSection } from "./sections/kagent";
 import { checkEnvReferences, checkReferences } from "./references";
 import { checkJobTemplates, jobTemplatesSection } from "./sections/job-templates";
+import { checkMesh, meshSection } from "./sections/mesh";
 import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
 import { checkIngresses, ingressesSection } from "./sections/ingress";
-import { checkSecrets, tailscaleSection, vaultSection } from "./sections/secrets";
+import { checkSecretRefs, checkSecrets, existingSecretsSection, tailscaleSection, vaultSection } from "./sections/secrets";
 import { workloadImageRefs, workloadPeerRefs, workloadsSection, needsApiServer } from "./sections/workloads";
 
 export { CONFIG_NAMESPACE } from "./problems";
@@ -49,6 +50,9 @@ export const cellConfigSchema = z
         vault: vaultSection
             .optional()
             .describe("The cell's Vault: its KV v2 mount, per-workload paths and policies, and Kubernetes auth for External Secrets; needs the secret `vaultToken`. Default: off."),
+        existingSecrets: existingSecretsSection
+            .default({})
+            .describe("Secrets the workloads read by name (`workloads.<w>.secretRefs`) that this program does not manage (created by hand or another tool); with Vault, list them in `vault.secrets` instead. Default: {}."),
         tailscale: tailscaleSection
             .optional()
             .describe("The tailnet that workloads with the tailscale sidecar, and external nodes, join; Pulumi mints their auth keys. Needs the secret `tailscaleOauthClientSecret`. Default: off."),
@@ -62,6 +66,9 @@ export const cellConfigSchema = z
         agentgateway: agentgatewaySection
             .optional()
             .describe("AgentGateway: its pinned control plane, LLM and MCP backends with their routes, and its policies. Default: not installed."),
+        mesh: meshSection
+            .optional()
+            .describe("The cluster's Istio service mesh: data plane (sidecar or ambient), whether the Istio CNI runs, the cell's namespaces in it, istiod and the ingress gateway. Default: no mesh."),
         kagent: kagentSection.optional().describe("kagent: its pinned charts, ModelConfigs, MCP servers and Agents. Default: not installed."),
         imports: importsSection,
     })
@@ -89,6 +96,8 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["namespaces", "images", "kubernetes", "workloads"], check: checkWorkloadRefs },
     { needs: ["namespaces", "workloads", "jobTemplates", "kubernetes"], check: (cfg, ctx) => checkJobTemplates(cfg, ctx) },
     { needs: ["workloads", "jobTemplates", "images"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },
+    { needs: ["namespaces", "workloads", "vault", "existingSecrets"], check: (cfg, ctx) => checkSecretRefs(cfg, ctx) },
+    { needs: ["namespaces", "workloads", "mesh"], check: (cfg, ctx) => checkMesh(cfg, ctx) },
 ];
 
 /** Every workload's namespace, images and peers exist; a workload that calls the API server can reach it. */
@@ -108,7 +117,7 @@ function checkWorkloadRefs(cfg: CellSettings, ctx: z.RefinementCtx): void {
             if (!(ref.workload in cfg.workloads)) {
                 ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: `"${ref.workload}" is not a workload of agent-estate:workloads (${Object.keys(cfg.workloads).join(", ")}); name one, or use { namespace, podSelector, ports } for pods outside the cell` });
             } else if (ref.workload === name) {
-                ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: "a workload does not need a peer rule to reach itself over localhost; remove it" });
+                ctx.addIssue({ code: "custom", path: ["workloads", name, ...ref.path], message: "a workload does not need a peer rule to reach itself over localhost; remove it (for traffic between its replicas, set network.betweenReplicas: true)" });
             }
         }
         // Default-deny egress would cut a pod that calls the API server off from it.

@@ -17,6 +17,7 @@ const MODEL_PACKAGES = [
     "@kubernetes-models/prometheus-operator",
     "@kubernetes-models/traefik",
     "@kubernetes-models/gateway-api",
+    "@kubernetes-models/istio",
 ];
 
 /** Pulumi's marker for a value not known until apply. */

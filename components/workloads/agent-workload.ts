@@ -71,6 +71,26 @@ export interface AgentWorkloadArgs {
     secretKeys?: Array<string | { name: string; key: string }>;
     /** Liveness, readiness and startup probes on the service port. @default - see {@link ProbesArgs}: "/health", "/ready", startup on liveness's handler */
     probes?: ProbesArgs;
+    /**
+     * Variables read from named Secrets of the namespace (managed outside the program, or delivered by
+     * External Secrets under their own name); `key` defaults to the variable's name. @default {}
+     */
+    secretRefs?: Record<string, { secret: string; key?: string }>;
+    /** Annotations of the Deployment (or StatefulSet) and Service. @default {} */
+    annotations?: Record<string, string>;
+    /** Annotations of the pods (e.g. Prometheus scrape annotations). @default {} */
+    podAnnotations?: Record<string, string>;
+    /** Size limit of the `/tmp` emptyDir. @default "256Mi" */
+    tmpSize?: string;
+    /** emptyDir volumes of the main container by volume name. @default {} */
+    emptyDirs?: Record<string, { mountPath: string; sizeLimit?: string; medium?: "Memory" }>;
+    /**
+     * Pod anti-affinity between replicas across nodes (`kubernetes.io/hostname`), besides the topology spread.
+     * @default "none"
+     */
+    antiAffinity?: "none" | "preferred" | "required";
+    /** Let the workload's pods reach one another on the service port. @default false */
+    betweenReplicas?: boolean;
     /** @default 30 */
     terminationGracePeriodSeconds?: number;
     /** A fixed NodePort (an F5 VIP fronts the Service). @default - ClusterIP */
@@ -164,6 +184,9 @@ export class AgentWorkload extends pulumi.ComponentResource {
         const selector = workloadSelector(w);
         const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": "agent" };
         const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
+        const annotations = Object.keys(args.annotations ?? {}).length > 0 ? args.annotations : undefined;
+        /** The metadata of the objects that carry the workload's own annotations: its Deployment or StatefulSet and its Service. */
+        const annotatedMeta = (objectName: string) => ({ ...meta(objectName), annotations });
         const secretName = args.secretEnv ? workloadSecretName(w) : undefined;
         this.selector = selector;
         this.namespace = ns;
@@ -218,8 +241,13 @@ export class AgentWorkload extends pulumi.ComponentResource {
         const checksum = createHash("sha256").update(JSON.stringify(Object.entries(envData).sort())).digest("hex").slice(0, 16);
 
         // Volumes.
-        const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume(), ...pieces.flatMap((p) => p.volumes ?? [])];
+        const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume(args.tmpSize), ...pieces.flatMap((p) => p.volumes ?? [])];
         const mainMounts: k8s.types.input.core.v1.VolumeMount[] = [...pieces.flatMap((p) => p.mainMounts ?? [])];
+        for (const [volume, d] of Object.entries(args.emptyDirs ?? {})) {
+            if (volumes.some((v) => v.name === volume)) throw new Error(`${w}: emptyDir "${volume}" has the name of a volume the pod already has`);
+            volumes.push({ name: volume, emptyDir: { sizeLimit: d.sizeLimit ?? "256Mi", medium: d.medium } });
+            mainMounts.push({ name: volume, mountPath: d.mountPath });
+        }
         const workspaceClaim = childName(w, "workspace");
         const ws = args.workspace;
         const wsPath = ws?.mountPath ?? "/workspace";
@@ -250,7 +278,11 @@ export class AgentWorkload extends pulumi.ComponentResource {
             command: args.command,
             args: args.args,
             envFrom: configMapName ? [{ configMapRef: { name: configMapName } }] : undefined,
-            env: [...secretKeys.map((k) => secretEnv(k.name, secretName as string, k.key)), ...pieces.flatMap((p) => p.mainEnv ?? [])],
+            env: [
+                ...secretKeys.map((k) => secretEnv(k.name, secretName as string, k.key)),
+                ...Object.entries(args.secretRefs ?? {}).map(([k, ref]) => secretEnv(k, ref.secret, ref.key ?? k)),
+                ...pieces.flatMap((p) => p.mainEnv ?? []),
+            ],
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
             resources: args.resources,
             volumeMounts: mainMounts,
@@ -259,14 +291,23 @@ export class AgentWorkload extends pulumi.ComponentResource {
         });
         if (mainNeedsApi) volumes.push({ name: "kube-api-access", projected: { sources: [{ serviceAccountToken: { path: "token", expirationSeconds: 3607 } }, { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } }, { downwardAPI: { items: [{ path: "namespace", fieldRef: { fieldPath: "metadata.namespace" } }] } }] } });
 
+        const podAnnotations = { ...args.podAnnotations, ...(configMapName ? { "agent-estate/config-checksum": checksum } : {}) };
+        const antiAffinityTerm = { labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" };
+        const affinity: k8s.types.input.core.v1.Affinity | undefined =
+            args.antiAffinity === "preferred"
+                ? { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: antiAffinityTerm }] } }
+                : args.antiAffinity === "required"
+                  ? { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [antiAffinityTerm] } }
+                  : undefined;
         const podTemplate: k8s.types.input.core.v1.PodTemplateSpec = {
-            metadata: { labels, annotations: configMapName ? { "agent-estate/config-checksum": checksum } : undefined },
+            metadata: { labels, annotations: Object.keys(podAnnotations).length > 0 ? podAnnotations : undefined },
             spec: {
                 serviceAccountName: serviceAccountName(w),
                 // The ServiceAccount never automounts; the main container gets a projected token only with apiAccess.
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
                 securityContext: restrictedPodSecurityContext(),
+                affinity,
                 terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
                 topologySpreadConstraints: [
                     { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: args.spread ?? "ScheduleAnyway", labelSelector: { matchLabels: selector } },
@@ -286,7 +327,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         this.service = new k8s.core.v1.Service(
             childName(name, "service"),
             {
-                metadata: meta(w),
+                metadata: annotatedMeta(w),
                 spec: {
                     type: args.nodePort !== undefined ? "NodePort" : "ClusterIP",
                     selector,
@@ -304,7 +345,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             this.deployment = new k8s.apps.v1.Deployment(
                 childName(name),
                 {
-                    metadata: meta(w),
+                    metadata: annotatedMeta(w),
                     spec: {
                         replicas,
                         revisionHistoryLimit: 5,
@@ -324,7 +365,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             this.statefulSet = new k8s.apps.v1.StatefulSet(
                 childName(name),
                 {
-                    metadata: meta(w),
+                    metadata: annotatedMeta(w),
                     spec: {
                         replicas,
                         serviceName: childName(w, "headless"),
@@ -391,6 +432,12 @@ export class AgentWorkload extends pulumi.ComponentResource {
             egress.push(...args.apiServerEgress);
         }
         const ingress: NetworkPeer[] = [...(args.ingressFrom ?? [])];
+        if (args.betweenReplicas) {
+            // Replica to replica, on the service port: the pods are both ends.
+            const self: NetworkPeer = { namespace: ns, podSelector: selector, ports: [{ port: args.port }] };
+            ingress.push(self);
+            egress.push(self);
+        }
         if (args.metrics?.scrapedBy) ingress.push({ ...args.metrics.scrapedBy, ports: [{ port: args.metrics.port }] });
         this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
             childName(name, "netpol"),

@@ -92,9 +92,9 @@ export function hardenedContainer(a: HardenedContainerArgs): Container {
     };
 }
 
-/** The `/tmp` emptyDir every hardened pod carries. */
-export function tmpVolume(): k8s.types.input.core.v1.Volume {
-    return { name: TMP_VOLUME, emptyDir: { sizeLimit: "256Mi" } };
+/** The `/tmp` emptyDir every hardened pod carries, `sizeLimit` at most (default 256Mi). */
+export function tmpVolume(sizeLimit = "256Mi"): k8s.types.input.core.v1.Volume {
+    return { name: TMP_VOLUME, emptyDir: { sizeLimit } };
 }
 
 /** An env var read from one key of a Secret; the pod fails to start if the key is missing, rather than running without it. */

@@ -64,7 +64,7 @@ export function resolvePeer(workloads: Readonly<Record<string, WorkloadSpec>>, p
         if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
         return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [ingressPort ?? target.port]).map((port) => ({ port })) };
     }
-    if ("cidr" in p) return { cidr: p.cidr, ports: p.ports.map((port) => ({ port })) };
+    if ("cidr" in p) return { cidr: p.cidr, ...(p.except ? { except: p.except } : {}), ports: p.ports.map((port) => ({ port })) };
     return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
 }
 
@@ -98,7 +98,15 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
             const args: AgentWorkloadArgs = {
                 name,
                 namespace: w.namespace,
-                labels: ctx.labels,
+                // The workload's own labels never replace the cell's.
+                labels: { ...w.labels, ...ctx.labels },
+                annotations: w.annotations,
+                podAnnotations: w.podAnnotations,
+                tmpSize: w.tmpSize,
+                emptyDirs: w.emptyDirs,
+                antiAffinity: w.antiAffinity,
+                betweenReplicas: w.network.betweenReplicas,
+                secretRefs: w.secretRefs,
                 image: resolveImage(ctx.images, w.image),
                 port: w.port,
                 kind: w.kind,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { chartVersion, dnsLabel, quantity } from "./primitives";
+import { chartVersion, dnsLabel, postgresIdentifier, quantity } from "./primitives";
 
 /**
  * `agent-estate:addons`, `agent-estate:storage`, `agent-estate:postgres`: what every cell needs
@@ -243,8 +243,8 @@ export const postgresSection = z.strictObject({
     storageSize: quantity.describe('Size of each instance\'s data volume, a Kubernetes quantity such as "10Gi".'),
     database: z
         .strictObject({
-            name: dnsLabel.default("kaze").describe('Name of the application database. Default: "kaze".'),
-            owner: dnsLabel.default("kaze").describe('Role that owns the database. Default: "kaze".'),
+            name: postgresIdentifier.default("kaze").describe('Name of the application database, a PostgreSQL identifier (e.g. `unified_nexus`). Default: "kaze".'),
+            owner: postgresIdentifier.default("kaze").describe('Role that owns the database, a PostgreSQL identifier. Default: "kaze".'),
             credentials: vaultCredentials.describe("The owner's login; the Vault entry holds `username` and `password`."),
         })
         .describe("Application database and its owner."),

@@ -7,6 +7,17 @@ export const dnsLabel = z
         error: 'must be a DNS label: lower-case letters, digits and "-", at most 63 characters, e.g. "kaze-runtime"',
     });
 
+/**
+ * A PostgreSQL identifier as it is written unquoted (a database, a role, a schema): a letter or "_",
+ * then letters, digits, "_" or "$", at most 63 bytes (NAMEDATALEN - 1). Lower case, since Postgres
+ * folds unquoted names to it. Not a DNS label: `unified_nexus` is a good database name.
+ */
+export const postgresIdentifier = z
+    .string()
+    .regex(/^[a-z_][a-z0-9_$]{0,62}$/, {
+        error: 'must be a PostgreSQL identifier: a lower-case letter or "_", then lower-case letters, digits, "_" or "$", at most 63 characters, e.g. "unified_nexus"',
+    });
+
 /** An image repository without tag or digest. */
 export const imageRepository = z
     .string()

@@ -108,6 +108,62 @@ export const vaultSection = z.strictObject({
 });
 export type VaultConfig = z.infer<typeof vaultSection>;
 
+/**
+ * `agent-estate:existingSecrets`: Secrets the cell's workloads read by name but this program does not
+ * manage (created by hand or by another tool). Where Vault is there, the same Secret goes in
+ * `vault.secrets` instead and External Secrets delivers it: workloads refer to it the same way.
+ */
+export const existingSecretsSection = z.record(
+    dnsLabel,
+    z
+        .strictObject({
+            namespace: dnsLabel.describe("Namespace of the Secret, one of `agent-estate:namespaces`."),
+            keys: z.array(secretDataKey).min(1, { error: 'must list at least one key, e.g. ["ANTHROPIC_API_KEY"]' }).describe("Keys the workloads may read from it."),
+            managedBy: z
+                .string()
+                .min(10, { error: 'must say who creates and rotates the Secret, e.g. "kubectl create secret by the Nexus operators (k8s/secrets.yaml.example)"' })
+                .describe("Who creates and rotates it outside this program, for whoever audits the cell."),
+        })
+        .describe("A Secret managed outside this program, by name."),
+);
+export type ExistingSecretsConfig = z.infer<typeof existingSecretsSection>;
+
+/** The parts of the settings the Secret-reference checks read. */
+interface SecretRefsCheckInput {
+    namespaces: Array<{ name: string }>;
+    workloads: Record<string, WorkloadSpec>;
+    vault?: Pick<VaultConfig, "secrets">;
+    existingSecrets: ExistingSecretsConfig;
+}
+
+/**
+ * Every `secretRefs` entry names a Secret the cell knows, in the workload's namespace, by a key it
+ * holds: one managed outside the program (`existingSecrets`) or delivered from Vault (`vault.secrets`).
+ */
+export function checkSecretRefs(cfg: SecretRefsCheckInput, ctx: z.RefinementCtx): void {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const delivered = cfg.vault?.secrets ?? {};
+    const namespaces = new Set(cfg.namespaces.map((n) => n.name));
+    for (const [name, e] of Object.entries(cfg.existingSecrets)) {
+        if (name in delivered) issue(["existingSecrets", name], `is also in vault.secrets, which delivers it from Vault; keep it in one of them`);
+        if (!namespaces.has(e.namespace)) issue(["existingSecrets", name, "namespace"], `"${e.namespace}" is not one of agent-estate:namespaces (${[...namespaces].join(", ")})`);
+    }
+    const known = [...Object.keys(cfg.existingSecrets), ...Object.keys(delivered)];
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        for (const [env, ref] of Object.entries(spec.secretRefs)) {
+            const at = ["workloads", w, "secretRefs", env];
+            const secret = cfg.existingSecrets[ref.secret] ?? delivered[ref.secret];
+            if (secret === undefined) {
+                issue([...at, "secret"], `"${ref.secret}" is not a Secret of agent-estate:existingSecrets or vault.secrets (${known.join(", ") || "none"}); add it to existingSecrets (managed outside this program) or vault.secrets (delivered from Vault)`);
+                continue;
+            }
+            if (secret.namespace !== spec.namespace) issue([...at, "secret"], `"${ref.secret}" lives in namespace ${secret.namespace}, but the workload runs in ${spec.namespace}; a pod reads Secrets of its own namespace only`);
+            const key = ref.key ?? env;
+            if (!secret.keys.includes(key)) issue([...at, ...(ref.key === undefined ? [] : ["key"])], `"${key}" is not a key of Secret "${ref.secret}" (${secret.keys.join(", ")}); list it there or name the key with key:`);
+        }
+    }
+}
+
 /** Settings of the auth keys Pulumi mints; each use site describes its own default. */
 const keySettings = {
     ephemeral: z.boolean(),

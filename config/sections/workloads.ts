@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { workloadRouteSpec } from "./ingress";
+import { workloadMeshSpec } from "./mesh";
 import { dnsLabel, ipv4Cidr, nodePort, port, quantity, secretDataKey } from "./primitives";
 import { probeList, probesSpec } from "./probes";
 
@@ -129,6 +130,27 @@ export const labelMap = z.record(
 
 const cidr = ipv4Cidr;
 
+/** Annotation keys and values: a qualified name (optionally prefixed by a DNS subdomain) and any string. */
+const annotationMap = z.record(
+    z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, { error: 'must be an annotation key such as "prometheus.io/scrape"' }),
+    z.string(),
+);
+
+
+/** True when CIDR `inner` lies inside CIDR `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+    const parse = (c: string) => {
+        const [addr, bits] = c.split("/");
+        return { ip: addr.split(".").reduce((n, o) => n * 256 + Number(o), 0), bits: Number(bits) };
+    };
+    const o = parse(outer);
+    const i = parse(inner);
+    if (i.bits < o.bits) return false;
+    const mask = o.bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - o.bits);
+    const masked = (ip: number) => Math.floor(ip / 2 ** (32 - o.bits)) * 2 ** (32 - o.bits);
+    return mask === 0 || masked(o.ip) === masked(i.ip);
+}
+
 const peerPorts = z.array(port).min(1, { error: "must list at least one port, e.g. [5432]" });
 
 /**
@@ -150,10 +172,21 @@ export const peerSpec = z.union(
                 .describe("Labels that select the pods in that namespace; at least one."),
             ports: peerPorts.describe("Ports allowed, e.g. [5432]."),
         }),
-        z.strictObject({
-            cidr: cidr.describe('Addresses outside the cluster\'s pod network, an IPv4 CIDR such as "10.43.0.1/32" (the API server\'s endpoint).'),
-            ports: peerPorts.describe("Ports allowed, e.g. [443]."),
-        }),
+        z
+            .strictObject({
+                cidr: cidr.describe('Addresses outside the cluster\'s pod network, an IPv4 CIDR such as "10.43.0.1/32" (the API server\'s endpoint).'),
+                except: z
+                    .array(cidr)
+                    .min(1)
+                    .optional()
+                    .describe('Blocks inside `cidr` left out, e.g. the private ranges of `0.0.0.0/0` (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8"]). Default: none.'),
+                ports: peerPorts.describe("Ports allowed, e.g. [443]."),
+            })
+            .superRefine((p, ctx) => {
+                (p.except ?? []).forEach((e, i) => {
+                    if (!cidrContains(p.cidr, e)) ctx.addIssue({ code: "custom", path: ["except", i], message: `"${e}" is not inside ${p.cidr}; an except block must lie within the peer's cidr` });
+                });
+            }),
     ],
     { error: 'must be { workload: <name> }, { namespace, podSelector: {label: value}, ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
 );
@@ -164,6 +197,14 @@ export const networkSpec = z.strictObject({
     ingressFrom: z.array(peerSpec).default([]).describe("Peers allowed in; workloads that name this one in `egressTo` are added automatically. Default: []."),
     egressTo: z.array(peerSpec).default([]).describe("Peers the workload may reach (DNS is always allowed). Default: []."),
     externalHttps: z.boolean().default(false).describe("Allow HTTPS (443) to the internet, private and link-local ranges excluded. Default: false."),
+});
+
+/** A workload's network: its peers, and whether its replicas talk to one another. */
+export const workloadNetworkSpec = networkSpec.extend({
+    betweenReplicas: z
+        .boolean()
+        .default(false)
+        .describe("Allow the workload's pods to reach one another on its service port (a WebSocket adapter or cache that syncs between replicas). Default: false, replicas do not talk to each other."),
 });
 
 /** git-sync: clones an agent-definition repo before start and pulls it every `period` seconds. */
@@ -297,6 +338,16 @@ export const workspaceSpec = z.strictObject({
         .describe('Access mode; ReadWriteMany when several pods of a Deployment share it. Default: "ReadWriteOnce".'),
 });
 
+/** Volume names the workload's pod already uses (scratch, workspace, API token, sidecars); an emptyDir cannot take them. */
+export const RESERVED_VOLUME_NAMES = ["tmp", "workspace", "kube-api-access", "agents", "tailscale-api-token"] as const;
+
+/** An emptyDir scratch volume of the main container (logs, caches), sized so a runaway writer cannot fill the node. */
+export const emptyDirSpec = z.strictObject({
+    mountPath: z.string().startsWith("/", { error: 'must be an absolute path such as "/app/logs"' }).describe('Where it is mounted in the main container, e.g. "/app/logs".'),
+    sizeLimit: quantity.default("256Mi").describe('Most it may hold, a Kubernetes quantity, e.g. "1Gi". Default: "256Mi".'),
+    medium: z.enum(["Memory"]).optional().describe('"Memory" for a tmpfs (counts against the memory limit). Default: the node\'s disk.'),
+});
+
 /** Ports the built-in sidecars listen on for their kubelet probes; a workload with the sidecar cannot use them. */
 export const SIDECAR_HEALTH_PORTS = { gitSync: 2020, tailscale: 9002 } as const;
 
@@ -330,6 +381,32 @@ export const workloadSpec = z
             .describe(
                 "Keys of the workload's env Secret (from Vault) the main container receives: a name (the env var and the key are the same), or `{ name, key }` mapping any Secret key (e.g. `database-url`) to an env var. Default: [].",
             ),
+        secretRefs: z
+            .record(
+                envName,
+                z.strictObject({
+                    secret: dnsLabel.describe("A Secret of the workload's namespace named in `agent-estate:existingSecrets` (managed outside this program) or `vault.secrets` (delivered by External Secrets)."),
+                    key: secretDataKey.optional().describe("Its key. Default: the variable's name."),
+                }),
+            )
+            .default({})
+            .describe(
+                "Environment variables read from named Secrets shared by several workloads (e.g. `ANTHROPIC_API_KEY: { secret: api-keys }`): the same reference whether the Secret is managed outside the program or delivered from Vault. Default: {}.",
+            ),
+        labels: labelMap.default({}).describe("Labels of the workload's objects and pods, besides the cell's (which they cannot replace) and the selector. Default: {}."),
+        annotations: annotationMap.default({}).describe("Annotations of the workload's Deployment (or StatefulSet) and Service. Default: {}."),
+        podAnnotations: annotationMap
+            .default({})
+            .describe('Annotations of its pods, e.g. the Prometheus scrape annotations Istio merges ({"prometheus.io/scrape": "true", "prometheus.io/port": "8080"}). Default: {}.'),
+        tmpSize: quantity.default("256Mi").describe('Size limit of the `/tmp` emptyDir every container mounts (root filesystems are read-only). Default: "256Mi".'),
+        emptyDirs: z
+            .record(dnsLabel, emptyDirSpec.describe("An emptyDir volume, keyed by its volume name."))
+            .default({})
+            .describe('Scratch volumes of the main container by volume name, e.g. `logs: { mountPath: /app/logs, sizeLimit: 1Gi }`. Default: {}.'),
+        antiAffinity: z
+            .enum(["none", "preferred", "required"])
+            .default("none")
+            .describe('Pod anti-affinity between the workload\'s replicas across nodes: "preferred" (the scheduler tries), "required" (never two on one node), or "none" (the topology spread alone). Default: "none".'),
         probes: probesSpec
             .default({})
             .describe('Liveness, readiness and startup probes of the main container, as Kubernetes spells them (httpGet, tcpSocket or exec, and timings), or an HTTP path. Default: liveness "/health", readiness "/ready", startup on the liveness handler.'),
@@ -350,13 +427,14 @@ export const workloadSpec = z
             .refine((m) => durationSeconds(m.scrapeTimeout) <= durationSeconds(m.interval), { error: "must be at most interval: a scrape cannot outlast the time between two", path: ["scrapeTimeout"] })
             .optional()
             .describe("Prometheus scraping of `path` on `port` through a ServiceMonitor. Default: no ServiceMonitor."),
-        network: networkSpec
-            .default({ ingressFrom: [], egressTo: [], externalHttps: false })
+        network: workloadNetworkSpec
+            .default({ ingressFrom: [], egressTo: [], externalHttps: false, betweenReplicas: false })
             .describe("Who may reach the workload and whom it may reach; everything else stays closed by the namespace's default deny."),
         ingress: z
             .array(workloadRouteSpec)
             .default([])
             .describe("Paths of the cell's Ingresses (`agent-estate:ingresses`) routed to this workload's Service port; the ingress controller's pods are let in on it. Default: []."),
+        mesh: workloadMeshSpec.optional().describe("The Istio VirtualService and DestinationRule of the workload's Service; needs its namespace in `agent-estate:mesh`. Default: none."),
         apiAccess: z.array(apiRuleSpec).default([]).describe("Rules the main container needs on the Kubernetes API; any rule turns token automount on. Default: []."),
         workspace: workspaceSpec.optional().describe("A persistent workspace volume (per pod for a StatefulSet). Default: none."),
         sharedVolumes: z
@@ -433,6 +511,18 @@ export const workloadSpec = z
             } else if (c.mountWorkspace && w.kind === "StatefulSet") {
                 ctx.addIssue({ code: "custom", path: ["cronJobs", name, "mountWorkspace"], message: "a StatefulSet has one workspace per pod, none for a job to mount; use kind: Deployment or set mountWorkspace: false" });
             }
+        }
+        const paths = new Map<string, string>([["/tmp", "the /tmp scratch volume"]]);
+        if (w.workspace) paths.set(w.workspace.mountPath, "workspace.mountPath");
+        w.sharedVolumes.forEach((v, i) => paths.set(v.mountPath, `sharedVolumes[${i}].mountPath`));
+        if (w.sidecars.gitSync) paths.set(w.sidecars.gitSync.mountPath, "sidecars.gitSync.mountPath");
+        for (const [name, d] of Object.entries(w.emptyDirs)) {
+            if ((RESERVED_VOLUME_NAMES as readonly string[]).includes(name) || /^shared-\d+$/.test(name)) {
+                ctx.addIssue({ code: "custom", path: ["emptyDirs", name], message: `"${name}" is the name of a volume the pod already has; name it after what it holds, e.g. "logs"` });
+            }
+            const other = paths.get(d.mountPath);
+            if (other !== undefined) ctx.addIssue({ code: "custom", path: ["emptyDirs", name, "mountPath"], message: `${d.mountPath} is already mounted by ${other}; choose another path` });
+            paths.set(d.mountPath, `emptyDirs.${name}.mountPath`);
         }
         const sidecarNames = ["git-sync", "git-sync-init", "tailscale"];
         for (const name of Object.keys(w.sidecars.mcpProxies)) {
