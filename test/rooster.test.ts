@@ -39,6 +39,17 @@ describe("the Rooster stack (seed 001)", () => {
         result = await plan({ stack: "rooster" });
     });
 
+    it("probes the MCP servers by connecting to their port (they answer JSON-RPC on /mcp, no GET health path)", () => {
+        for (const [workload, port] of [["everything", 3001], ["slack-mcp", 13080], ["excalidraw", 3000]] as const) {
+            const container = named("Deployment", workload, "agentgateway-system").props.spec.template.spec.containers[0];
+            expect(container.ports).toContainEqual(expect.objectContaining({ name: "http", containerPort: port }));
+            for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+                expect(container[probe].tcpSocket, `${workload} ${probe}`).toEqual({ port: "http" });
+                expect(container[probe].httpGet, `${workload} ${probe}`).toBeUndefined();
+            }
+        }
+    });
+
     it("plans clean: no mandatory violation, no schema error, exit 0", () => {
         expect(result.configError).toBeUndefined();
         expect(result.violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
