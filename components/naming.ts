@@ -51,5 +51,8 @@ export function tailscaleStateSecretName(workload: string): string {
 /** The key, in a workload's env Secret, that carries its Tailscale auth key; declared with the config that reserves it. */
 export { TAILSCALE_AUTHKEY } from "../config/sections/secrets";
 
+/** The PVC of a Deployment's workspace, which other workloads mount by naming the workload; declared with the reference model. */
+export { workspaceClaimName } from "../config/references";
+
 /** The ClusterSecretStore through which every ExternalSecret of the cell reaches Vault. */
 export const CLUSTER_SECRET_STORE = "vault";

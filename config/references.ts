@@ -5,7 +5,7 @@ import { F5Config, vipListenerService } from "./sections/edge";
 import { endpointAddress, ExternalEndpointsConfig } from "./sections/endpoints";
 import { gatewayHost, gatewayServiceName, GatewaysConfig, routeNames } from "./sections/gateways";
 import { KagentConfig } from "./sections/kagent";
-import type { EnvValueFrom } from "./sections/workloads";
+import type { EnvValueFrom, SharedVolumeSpec } from "./sections/workloads";
 
 /**
  * The one reference model: every object of the config that points at another (a route at its
@@ -17,7 +17,7 @@ import type { EnvValueFrom } from "./sections/workloads";
 
 interface ReferenceInput {
     namespaces: ReadonlyArray<{ name: string }>;
-    workloads: Readonly<Record<string, { namespace: string; port: number; nodePort?: number }>>;
+    workloads: Readonly<Record<string, ReferencedWorkload>>;
     gateways?: GatewaysConfig;
     agentgateway?: AgentgatewayConfig;
     kagent?: KagentConfig;
@@ -25,6 +25,34 @@ interface ReferenceInput {
     addons: AddonsConfig;
     f5?: F5Config;
 }
+
+/** What a reference reads of a workload: its Service, its workspace and who mounts it. */
+interface ReferencedWorkload {
+    namespace: string;
+    port: number;
+    nodePort?: number;
+    kind?: "Deployment" | "StatefulSet";
+    workspace?: { accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod" };
+    sharedVolumes?: ReadonlyArray<SharedVolumeSpec>;
+    nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/** A workspace volume another workload may mount: its claim, where it lives, and how it attaches. */
+interface DeclaredVolume {
+    claimName: string;
+    namespace: string;
+    accessMode: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod";
+    /** A StatefulSet's workspace is one claim per pod, none another workload can name. */
+    perPod: boolean;
+}
+
+/** The claim of a workload's workspace (a Deployment's one PVC). */
+export function workspaceClaimName(workload: string): string {
+    return `${workload}-workspace`;
+}
+
+/** The node label a pin names. */
+const HOSTNAME_LABEL = "kubernetes.io/hostname";
 
 /** A Service the stack declares: who declares it, where, and on which ports (and NodePorts). */
 interface DeclaredService {
@@ -49,10 +77,13 @@ export class DeclaredIndex {
     readonly routes = new Set<string>();
     readonly external: ReadonlyArray<{ name: string; host: string; port: number }>;
     readonly namespaces: Set<string>;
+    /** Workspace volumes by the workload that owns them. */
+    readonly volumes = new Map<string, DeclaredVolume>();
 
     constructor(readonly cfg: ReferenceInput) {
         this.namespaces = new Set(cfg.namespaces.map((n) => n.name));
         for (const [w, spec] of Object.entries(cfg.workloads)) {
+            if (spec.workspace) this.volumes.set(w, { claimName: workspaceClaimName(w), namespace: spec.namespace, accessMode: spec.workspace.accessMode, perPod: spec.kind === "StatefulSet" });
             this.services.set(`${w}.${spec.namespace}`, { owner: `workload ${w}`, namespace: spec.namespace, ports: [spec.port], nodePorts: spec.nodePort === undefined ? [] : [spec.nodePort] });
         }
         for (const [g, spec] of Object.entries(cfg.gateways ?? {})) {
@@ -139,7 +170,7 @@ export function declaredClaims(
     jobTemplates: Readonly<Record<string, { claims: Readonly<Record<string, unknown>> }>>,
 ): string[] {
     return [
-        ...Object.entries(workloads).flatMap(([w, spec]) => (spec.workspace !== undefined && spec.kind === "Deployment" ? [`${w}-workspace`] : [])),
+        ...Object.entries(workloads).flatMap(([w, spec]) => (spec.workspace !== undefined && spec.kind === "Deployment" ? [workspaceClaimName(w)] : [])),
         ...Object.values(jobTemplates).flatMap((t) => Object.keys(t.claims)),
     ];
 }
@@ -275,6 +306,43 @@ export function checkReferences(cfg: ReferenceInput, ctx: Ctx): void {
         if (langfuse) issue(ctx, ["addons", "otelCollector", "langfuse", "endpoint"], langfuse);
         const sink = index.resolveUrl(o.secondSink.endpoint, o.namespace);
         if (sink) issue(ctx, ["addons", "otelCollector", "secondSink", "endpoint"], sink);
+    }
+
+    // Workload → another workload's workspace: declared, mountable from here, and attachable where both run.
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        (spec.sharedVolumes ?? []).forEach((ref, i) => {
+            if (!("workload" in ref)) return;
+            const path = ["workloads", w, "sharedVolumes", i, "workload"];
+            const vol = index.volumes.get(ref.workload);
+            if (ref.workload === w) return issue(ctx, path, "is this workload itself, which mounts its workspace already; remove the entry");
+            if (!vol) {
+                const owners = [...index.volumes.keys()];
+                const fix = cfg.workloads[ref.workload] ? `give workload "${ref.workload}" a workspace: { size: 5Gi }, or name one of those` : "name a workload of agent-estate:workloads that has a workspace";
+                return issue(ctx, path, notDeclared("the workspace of workload", ref.workload, owners, fix));
+            }
+            if (vol.perPod) return issue(ctx, path, `"${ref.workload}" is a StatefulSet: its workspaces are one claim per pod, none another workload can mount; make it kind: Deployment with a ReadWriteMany workspace`);
+            if (vol.namespace !== spec.namespace) {
+                return issue(ctx, path, `the workspace of "${ref.workload}" is a PersistentVolumeClaim in namespace "${vol.namespace}", and a pod mounts claims of its own namespace only ("${spec.namespace}"); run both in one namespace`);
+            }
+            const owner = cfg.workloads[ref.workload];
+            const modePath = `agent-estate:workloads.${ref.workload}.workspace.accessMode`;
+            if (vol.accessMode === "ReadWriteOncePod") {
+                return issue(ctx, path, `the workspace of "${ref.workload}" is ReadWriteOncePod: one pod only may mount it, and "${ref.workload}" already does; set ${modePath} to ReadWriteMany`);
+            }
+            if (vol.accessMode === "ReadWriteOnce") {
+                // RWO attaches a volume to one node: pods of two workloads share it only when both are pinned to that node.
+                const pinOwner = owner.nodeSelector?.[HOSTNAME_LABEL];
+                const pinHere = spec.nodeSelector?.[HOSTNAME_LABEL];
+                if (pinOwner === undefined || pinOwner !== pinHere) {
+                    const pins = `(${ref.workload}: ${pinOwner ?? "any node"}, ${w}: ${pinHere ?? "any node"})`;
+                    issue(
+                        ctx,
+                        path,
+                        `the workspace of "${ref.workload}" is ReadWriteOnce, attached to one node at a time, and the pods of "${w}" and "${ref.workload}" are not pinned to one node ${pins}; set ${modePath} to ReadWriteMany, or pin both with nodeSelector: { ${HOSTNAME_LABEL}: <node> }`,
+                    );
+                }
+            }
+        });
     }
 
     // VIP → Service: every listener fronts a Service the stack declares (or one marked external) on a NodePort it holds.

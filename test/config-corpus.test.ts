@@ -82,7 +82,7 @@ const corpus: Breaker[] = [
     ["a service port taken by the tailscale health check", (v) => (v.workloads["kaze-gateway"].port = 9002), "agent-estate:workloads.kaze-gateway.port", /tailscale sidecar/],
     ["a credential in plaintext env", (v) => (v.workloads["kaze-gateway"].env.GITHUB_TOKEN = "x"), "agent-estate:workloads.kaze-gateway.env.GITHUB_TOKEN", /secretKeys/],
     ["a git-sync repo over plain http", (v) => (v.workloads["kaze-runtime"].sidecars.gitSync.repo = "http://github.com/a/b"), "agent-estate:workloads.kaze-runtime.sidecars.gitSync.repo", /https URL/],
-    ["a shared ReadWriteOnce workspace", (v) => (v.workloads["kaze-runtime"].replicas = 3), "agent-estate:workloads.kaze-runtime.workspace.accessMode", /ReadWriteMany/],
+    ["a shared ReadWriteOnce workspace", (v) => ((v.workloads["kaze-runtime"].workspace.accessMode = "ReadWriteOnce"), (v.workloads["kaze-runtime"].replicas = 3)), "agent-estate:workloads.kaze-runtime.workspace.accessMode", /ReadWriteMany/],
     ["replicas beside an HPA", (v) => ((v.workloads["kaze-gateway"].replicas = 3), (v.workloads["kaze-gateway"].autoscaling = { minReplicas: 2, maxReplicas: 4 })), "agent-estate:workloads.kaze-gateway.replicas", /owned by the HPA/],
     ["an API rule without resourceNames", (v) => (v.workloads["kaze-gateway"].apiAccess = [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }]), "agent-estate:workloads.kaze-gateway.apiAccess[0].resourceNames", /must list resourceNames/],
     ["a cron job mounting a missing workspace", (v) => (v.workloads["kaze-gateway"].cronJobs["token-refresh"].mountWorkspace = true), "agent-estate:workloads.kaze-gateway.cronJobs.token-refresh.mountWorkspace", /no workspace/],

@@ -4,7 +4,8 @@ import { CronJob } from "kubernetes-models/batch/v1/CronJob";
 import { serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName } from "../components/naming";
 import { PRIVATE_RANGES } from "../components/workloads/network-policy";
 import { validateKubernetesObjects } from "../plan/validate";
-import { Declared, declare, rawStackConfig, stackConfig } from "./harness";
+import { parseCellConfig } from "../config/parse";
+import { Declared, configErrorOf, declare, rawStackConfig, stackConfig } from "./harness";
 
 const KAZE = ["kaze-runtime", "kaze-gateway", "kaze-knowledge"] as const;
 const PORTS = { "kaze-runtime": 4100, "kaze-gateway": 4200, "kaze-knowledge": 4300 } as const;
@@ -172,11 +173,20 @@ describe("the dev Kaze cell", () => {
 
     it("the runtime mounts a 5Gi workspace PVC at /workspace, unprotected in dev", () => {
         const pvc = d.k8s("PersistentVolumeClaim", "kaze-runtime-workspace", "kaze");
-        expect(pvc.props.spec).toMatchObject({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "5Gi" } } });
+        expect(pvc.props.spec).toMatchObject({ accessModes: ["ReadWriteMany"], resources: { requests: { storage: "5Gi" } } });
         expect(pvc.protect).toBe(false);
         const pod = podOf(d, "kaze-runtime");
         expect(pod.volumes).toContainEqual({ name: "workspace", persistentVolumeClaim: { claimName: "kaze-runtime-workspace" } });
         expect(container(pod, "kaze-runtime").volumeMounts).toContainEqual({ name: "workspace", mountPath: "/workspace" });
+    });
+
+    it("the gateway mounts the runtime's workspace at /workspace, read-write (workspace_list clones into it), and has no PVC of its own", () => {
+        const pod = podOf(d, "kaze-gateway");
+        const vol = pod.volumes.find((v: Obj) => v.persistentVolumeClaim?.claimName === "kaze-runtime-workspace");
+        expect(vol).toBeDefined();
+        expect(vol.persistentVolumeClaim.readOnly).toBe(false);
+        expect(container(pod, "kaze-gateway").volumeMounts).toContainEqual({ name: vol.name, mountPath: "/workspace", readOnly: false });
+        expect(d.kind("PersistentVolumeClaim").map((p) => p.props.metadata.name)).not.toContain("kaze-gateway-workspace");
     });
 
     it("the runtime finds its peers through derived URLs in its ConfigMap", () => {
@@ -238,14 +248,14 @@ describe("the dev Kaze cell", () => {
         }
     });
 
-    it("the workspace cleanup CronJob is hardened, never overlaps, and runs on the node holding the ReadWriteOnce workspace", () => {
+    it("the workspace cleanup CronJob is hardened, never overlaps, and mounts the shared workspace on any node", () => {
         const cj = d.k8s("CronJob", "kaze-runtime-workspace-cleanup", "kaze");
         expect(cj.props.spec.concurrencyPolicy).toBe("Forbid");
         const pod = cj.props.spec.jobTemplate.spec.template.spec;
         expectRestricted(pod);
         expect(pod.automountServiceAccountToken).toBe(false);
         expect(pod.containers[0].volumeMounts).toContainEqual({ name: "volume", mountPath: "/workspace" });
-        expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]).toEqual({ labelSelector: { matchLabels: { "app.kubernetes.io/name": "kaze-runtime" } }, topologyKey: "kubernetes.io/hostname" });
+        expect(pod.affinity).toBeUndefined();
         expect(() => new CronJob(cj.props as never).validate()).not.toThrow();
         // Its own policy: no ingress, egress only to DNS.
         expect(d.k8s("NetworkPolicy", "kaze-runtime-workspace-cleanup", "kaze").props.spec.ingress).toEqual([]);
@@ -355,6 +365,44 @@ describe("AgentWorkload options a cell may turn on", () => {
         expect(validateKubernetesObjects(d.resources).errors).toEqual([]);
     });
 
+    it("sharedVolumes by workload: read-only unless it says it writes; a ReadWriteOnce workspace only when both workloads are pinned to one node", async () => {
+        const workloads = devWorkloads();
+        workloads["kaze-runtime"].workspace.accessMode = "ReadWriteOnce";
+        workloads["kaze-runtime"].cronJobs = {};
+        workloads["kaze-knowledge"].sharedVolumes = [{ workload: "kaze-runtime", mountPath: "/workspace" }];
+        const raw = rawStackConfig("dev");
+        raw.values.workloads = workloads;
+        const unpinned = configErrorOf(parseCellConfig, raw);
+        for (const w of ["kaze-gateway", "kaze-knowledge"]) {
+            const problem = unpinned.problems.find((p) => p.key === `agent-estate:workloads.${w}.sharedVolumes[0].workload`);
+            expect(problem?.message, unpinned.message).toMatch(/is ReadWriteOnce, attached to one node at a time.*set agent-estate:workloads\.kaze-runtime\.workspace\.accessMode to ReadWriteMany, or pin both with nodeSelector: \{ kubernetes\.io\/hostname: <node> \}/);
+        }
+        const pin = { "kubernetes.io/hostname": "kaze-dev-1" };
+        for (const w of KAZE) workloads[w].nodeSelector = pin;
+        const d = await declare(stackConfig("dev", { set: { workloads } }));
+        for (const w of KAZE) expect(podOf(d, w).nodeSelector).toEqual(pin);
+        const knowledge = podOf(d, "kaze-knowledge");
+        expect(knowledge.volumes).toContainEqual({ name: "shared-0", persistentVolumeClaim: { claimName: "kaze-runtime-workspace", readOnly: true } });
+        expect(container(knowledge, "kaze-knowledge").volumeMounts).toContainEqual({ name: "shared-0", mountPath: "/workspace", readOnly: true });
+    });
+
+    it("sharedVolumes by workload resolve through the reference model: a workload without a workspace, a StatefulSet's, another namespace's", () => {
+        const problemAt = (edit: (w: Record<string, Obj>, v: Obj) => void, key: string) => {
+            const raw = rawStackConfig("dev");
+            edit(raw.values.workloads, raw.values);
+            const e = configErrorOf(parseCellConfig, raw);
+            const p = e.problems.find((x) => x.key === key);
+            expect(p, e.message).toBeDefined();
+            return p!.message;
+        };
+        const at = "agent-estate:workloads.kaze-gateway.sharedVolumes[0].workload";
+        expect(problemAt((w) => (w["kaze-gateway"].sharedVolumes[0].workload = "kaze-knowledge"), at)).toMatch(/^points at the workspace of workload "kaze-knowledge", which this stack does not declare \(declared: kaze-runtime\); give workload "kaze-knowledge" a workspace/);
+        expect(problemAt((w) => (w["kaze-gateway"].sharedVolumes[0].workload = "kaze-nowhere"), at)).toMatch(/which this stack does not declare/);
+        expect(problemAt((w) => Object.assign(w["kaze-runtime"], { kind: "StatefulSet", cronJobs: {} }), at)).toMatch(/StatefulSet: its workspaces are one claim per pod/);
+        expect(problemAt((w, v) => (v.namespaces.push({ name: "tools" }), (w["kaze-gateway"].namespace = "tools")), at)).toMatch(/a pod mounts claims of its own namespace only/);
+        expect(problemAt((w) => (w["kaze-runtime"].workspace.accessMode = "ReadWriteOncePod"), at)).toMatch(/ReadWriteOncePod: one pod only/);
+    });
+
     it("nodePort: the Service becomes a NodePort on that fixed port, for an F5 VIP", async () => {
         const workloads = devWorkloads();
         workloads["kaze-gateway"].nodePort = 30420;
@@ -368,6 +416,8 @@ describe("AgentWorkload options a cell may turn on", () => {
     it("kind StatefulSet: one workspace per pod from a claim template, a headless Service, replicas left to the HPA", async () => {
         const workloads = devWorkloads();
         workloads["kaze-runtime"] = { ...workloads["kaze-runtime"], kind: "StatefulSet", autoscaling: { minReplicas: 2, maxReplicas: 3 }, cronJobs: {} };
+        // Per-pod workspaces are not shareable: the gateway mounts none of them.
+        workloads["kaze-gateway"].sharedVolumes = [];
         const d = await declare(stackConfig("dev", { set: { workloads } }));
         expect(() => d.k8s("Deployment", "kaze-runtime")).toThrow();
         const sts = d.k8s("StatefulSet", "kaze-runtime", "kaze").props.spec;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector } from "../naming";
+import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName } from "../naming";
 import { stateOptions } from "../state";
 import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { CronWorkload } from "./cron-workload";
@@ -126,8 +126,10 @@ export interface AgentWorkloadArgs {
      * @default - none
      */
     workspace?: { size: string; mountPath?: string; storageClassName?: string; accessMode?: "ReadWriteOnce" | "ReadWriteMany" | "ReadWriteOncePod" };
-    /** Existing PVCs mounted read-only. @default [] */
-    sharedVolumes?: Array<{ claimName: string; mountPath: string }>;
+    /** Claims of others (another workload's workspace, an existing PVC) mounted into the main container. @default [] */
+    sharedVolumes?: Array<{ claimName: string; mountPath: string; /** @default true */ readOnly?: boolean }>;
+    /** Node labels the pods must run on (a pin beside a ReadWriteOnce volume they share). @default - any node */
+    nodeSelector?: Record<string, string>;
     /**
      * git-sync init container and sidecar; `tokenKey` is the env Secret's key holding a token for a private
      * repository (default: anonymous clone). @default - none
@@ -248,7 +250,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             volumes.push({ name: volume, emptyDir: { sizeLimit: d.sizeLimit ?? "256Mi", medium: d.medium } });
             mainMounts.push({ name: volume, mountPath: d.mountPath });
         }
-        const workspaceClaim = childName(w, "workspace");
+        const workspaceClaim = workspaceClaimName(w);
         const ws = args.workspace;
         const wsPath = ws?.mountPath ?? "/workspace";
         const pvcSpec = ws && {
@@ -265,8 +267,9 @@ export class AgentWorkload extends pulumi.ComponentResource {
             }
         }
         (args.sharedVolumes ?? []).forEach((v, i) => {
-            volumes.push({ name: `shared-${i}`, persistentVolumeClaim: { claimName: v.claimName, readOnly: true } });
-            mainMounts.push({ name: `shared-${i}`, mountPath: v.mountPath, readOnly: true });
+            const readOnly = v.readOnly ?? true;
+            volumes.push({ name: `shared-${i}`, persistentVolumeClaim: { claimName: v.claimName, readOnly } });
+            mainMounts.push({ name: `shared-${i}`, mountPath: v.mountPath, readOnly });
         });
         if (mainNeedsApi) mainMounts.push({ name: "kube-api-access", mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true });
 
@@ -308,6 +311,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                 enableServiceLinks: false,
                 securityContext: restrictedPodSecurityContext(),
                 affinity,
+                nodeSelector: args.nodeSelector,
                 terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? 30,
                 topologySpreadConstraints: [
                     { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: args.spread ?? "ScheduleAnyway", labelSelector: { matchLabels: selector } },

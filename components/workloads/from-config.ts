@@ -1,6 +1,6 @@
 import type { ImagesConfig } from "../../config/sections/core";
 import type { EnvValueFrom, PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
-import { childName, serviceHost, workloadSelector } from "../naming";
+import { childName, serviceHost, workloadSelector, workspaceClaimName } from "../naming";
 import type { AgentWorkloadArgs } from "./agent-workload";
 import { ImageRef, imageReference } from "./image";
 import type { NetworkPeer } from "./network-policy";
@@ -137,7 +137,9 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 externalHttps: w.network.externalHttps,
                 apiAccess: w.apiAccess,
                 workspace: w.workspace,
-                sharedVolumes: w.sharedVolumes,
+                // Another workload's workspace by its claim; an existing claim as named (read-only).
+                sharedVolumes: w.sharedVolumes.map((v) => ("workload" in v ? { claimName: workspaceClaimName(v.workload), mountPath: v.mountPath, readOnly: v.readOnly } : { ...v, readOnly: true })),
+                nodeSelector: w.nodeSelector,
                 gitSync: w.sidecars.gitSync && { ...w.sidecars.gitSync, image: resolveImage(ctx.images, w.sidecars.gitSync.image) },
                 tailscale: w.sidecars.tailscale && { ...w.sidecars.tailscale, image: resolveImage(ctx.images, w.sidecars.tailscale.image) },
                 mcpProxies: Object.entries(w.sidecars.mcpProxies).map(([proxy, m]) => ({ ...m, name: proxy, image: resolveImage(ctx.images, m.image) })),

@@ -347,6 +347,25 @@ export const emptyDirSpec = z.strictObject({
     sizeLimit: quantity.default("256Mi").describe('Most it may hold, a Kubernetes quantity, e.g. "1Gi". Default: "256Mi".'),
     medium: z.enum(["Memory"]).optional().describe('"Memory" for a tmpfs (counts against the memory limit). Default: the node\'s disk.'),
 });
+/**
+ * A volume of someone else, mounted into the main container: another workload's workspace, named by
+ * the workload that owns it (the one reference model resolves it), or an existing PVC.
+ */
+export const sharedVolumeSpec = z.union(
+    [
+        z.strictObject({
+            workload: dnsLabel.describe("The workload of this cell whose workspace is mounted (its claim `<workload>-workspace`); same namespace, kind Deployment."),
+            mountPath: z.string().startsWith("/").describe("Where the workspace is mounted."),
+            readOnly: z.boolean().default(true).describe("Mount it read-only; false only for a workload that writes to it (clones, pulls). Default: true."),
+        }),
+        z.strictObject({
+            claimName: dnsLabel.describe("Name of an existing PersistentVolumeClaim in the workload's namespace."),
+            mountPath: z.string().startsWith("/").describe("Where the claim is mounted, read-only."),
+        }),
+    ],
+    { error: "must be { workload: <name>, mountPath, readOnly } (another workload's workspace) or { claimName, mountPath } (an existing PVC)" },
+);
+export type SharedVolumeSpec = z.infer<typeof sharedVolumeSpec>;
 
 /** Ports the built-in sidecars listen on for their kubelet probes; a workload with the sidecar cannot use them. */
 export const SIDECAR_HEALTH_PORTS = { gitSync: 2020, tailscale: 9002 } as const;
@@ -438,14 +457,12 @@ export const workloadSpec = z
         apiAccess: z.array(apiRuleSpec).default([]).describe("Rules the main container needs on the Kubernetes API; any rule turns token automount on. Default: []."),
         workspace: workspaceSpec.optional().describe("A persistent workspace volume (per pod for a StatefulSet). Default: none."),
         sharedVolumes: z
-            .array(
-                z.strictObject({
-                    claimName: dnsLabel.describe("Name of an existing PersistentVolumeClaim in the workload's namespace."),
-                    mountPath: z.string().startsWith("/").describe("Where the claim is mounted, read-only."),
-                }),
-            )
+            .array(sharedVolumeSpec)
             .default([])
-            .describe("Existing PVCs mounted read-only. Default: []."),
+            .describe("Volumes of others mounted into the main container: another workload's workspace (by the workload's name), or an existing PVC (read-only). Default: []."),
+        nodeSelector: labelMap
+            .optional()
+            .describe('Node labels the pods must run on (Kubernetes\' nodeSelector), e.g. { kubernetes.io/hostname: kaze-dev-1 } to pin a workload beside a ReadWriteOnce volume it shares. Default: any node.'),
         sidecars: z
             .strictObject({
                 gitSync: gitSyncSpec.optional().describe("A git-sync sidecar that clones an agent-definition repo before start and pulls it every `period` seconds."),
