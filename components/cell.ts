@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tailscale from "@pulumi/tailscale";
 import * as vault from "@pulumi/vault";
 import { CellConfig } from "../config/parse";
-import { addonVaultKeys } from "../config/sections/addons";
+import { ADDON_NAMESPACES, addonVaultKeys } from "../config/sections/addons";
 import { listenerNodePort } from "../config/references";
 import { vipListenerService } from "../config/sections/edge";
 import { gatewayServiceName, routeNames } from "../config/sections/gateways";
@@ -35,12 +35,12 @@ import { IngressController } from "./addons/ingress";
 import { CustomResources } from "./crds/custom-resources";
 import { CellIngress, IngressPath, TRAEFIK_MIDDLEWARES_ANNOTATION, traefikMiddleware } from "./ingress/ingress";
 import { Langfuse } from "./addons/langfuse";
-import { Monitoring } from "./addons/monitoring";
+import { Monitoring, PROMETHEUS_PODS } from "./addons/monitoring";
 import { OtelCollector } from "./addons/otel-collector";
 import { Dashboards } from "./observability/dashboards";
 import { Longhorn } from "./storage/longhorn";
 import { CellFlows } from "./flows/cell-flows";
-import { INTERNET, KUBE_DNS, apiServerEndpoint, configFlows } from "./flows/from-config";
+import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, configFlows } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 import { ServiceDestinationRule } from "./mesh/destination-rule";
 import { meshNamespaceLabels } from "./mesh/namespace";
@@ -473,7 +473,7 @@ export class Cell extends pulumi.ComponentResource {
         );
         const monitoring = a.monitoring && new Monitoring(
             `${name}-monitoring`,
-            { cell, labels, ...vault, chart: a.monitoring.chart, retention: a.monitoring.retention, grafanaAdminVaultKey: a.monitoring.grafanaAdmin.vaultKey, storageClassName: longhorn?.storageClassName, storage: longhorn && [longhorn.storageClass] },
+            { cell, labels, ...vault, chart: a.monitoring.chart, retention: a.monitoring.retention, grafanaAdminVaultKey: a.monitoring.grafanaAdmin.vaultKey, storageClassName: longhorn?.storageClassName, storage: longhorn && [longhorn.storageClass], queriedFrom: prometheusClients(cfg) },
             k8sOpts,
         );
         const pg = cfg.postgres;
@@ -553,12 +553,21 @@ export class Cell extends pulumi.ComponentResource {
         const proxies = Object.entries(cfg.gateways).flatMap(([g, spec]) =>
             [g, gatewayServiceName(g, spec)].map((service) => ({ service, namespace: spec.namespace, podSelector: { ...this.gateways[g].podLabels }, ports: spec.listeners.map((l) => ({ port: l.port })), owner: `Gateway ${g}` })),
         );
-        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : [])];
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres, this.addons.monitoring].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : [])];
         const apiServer = apiServerEndpoint(cfg);
         const meshed = Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, podSelector: workloadSelector(w), port: spec.port, gatewayBound: bindsGateway(spec.mesh?.virtualService?.gateways) }));
         return new CellFlows(
             `${name}-flows`,
-            { endpoints, externals: [INTERNET, ...(apiServer ? [apiServer] : [])], flows: [...(otelCollector?.flows ?? []), ...configFlows(cfg, endpoints), ...(cfg.mesh ? meshFlows(cfg.mesh, meshed) : [])] },
+            {
+                endpoints,
+                externals: [INTERNET, ...(apiServer ? [apiServer] : [])],
+                flows: [
+                    ...(otelCollector?.flows ?? []),
+                    ...configFlows(cfg, endpoints),
+                    ...(cfg.mesh ? meshFlows(cfg.mesh, meshed) : []),
+                    ...addonFlows(cfg, { ingressController: this.addons.ingress, prometheus: this.addons.monitoring?.prometheusPeer }),
+                ],
+            },
             { parent: this },
         );
     }
@@ -777,4 +786,12 @@ export class Cell extends pulumi.ComponentResource {
 /** The API server's endpoints as network peers (`kubernetes.apiServerEgress`). */
 function apiServerPeers(cfg: CellConfig): NetworkPeer[] {
     return (cfg.kubernetes.apiServerEgress ?? []).map((e) => ({ cidr: e.cidr, ports: e.ports.map((port) => ({ port })) }));
+}
+
+/** The namespaces of the workloads that name Prometheus' pods as an egress peer: its query API opens to them. */
+function prometheusClients(cfg: CellConfig): string[] {
+    const names = Object.values(cfg.workloads).flatMap((w) =>
+        w.network.egressTo.some((p) => "podSelector" in p && p.namespace === ADDON_NAMESPACES.monitoring && Object.entries(PROMETHEUS_PODS).every(([k, v]) => p.podSelector[k] === v)) ? [w.namespace] : [],
+    );
+    return [...new Set(names)].sort();
 }

@@ -23,7 +23,7 @@ function routes(ing: { props: Record<string, any> }): string[] {
 function peers(rules: any[], side: "from" | "to"): string[] {
     return rules.map((r) => {
         const p = r[side][0];
-        const who = p.ipBlock ? p.ipBlock.cidr : `${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${Object.values(p.podSelector.matchLabels).join(",")}`;
+        const who = p.ipBlock ? p.ipBlock.cidr : `${p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}/${Object.values(p.podSelector.matchLabels).join(",") || "*"}`;
         return `${who}:${r.ports.map((x: any) => x.port).join(",")}`;
     });
 }
@@ -101,13 +101,28 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
         expect(d.release("traefik").props.values.providers.kubernetesCRD.allowCrossNamespace).toBe(true);
     });
 
-    it("lets into the API only Traefik, the App, the webhook receiver and the client namespaces; out only DNS, the API server and HTTPS", () => {
+    it("lets into the API only Traefik, the App, the webhook receiver, Prometheus and the client namespaces; out only DNS, HTTPS, Prometheus' API and the API server", () => {
         const np = d.k8s("NetworkPolicy", API, NS).props.spec;
         expect(peers(np.ingress, "from").sort()).toEqual(
-            [`${NS}/${APP}:3001`, `${NS}/ai-agents-webhook:3001`, "github-ai-agents/github-ai-agents:3001", "reader-ai-agents/reader-ai-agents:3001", "traefik/traefik:3001", "monitoring/prometheus:3001"].sort(),
+            // The client namespaces as the seed names them: every pod of each.
+            [`${NS}/${APP}:3001`, `${NS}/ai-agents-webhook:3001`, "github-ai-agents/*:3001", "reader-ai-agents/*:3001", "traefik/traefik:3001", "monitoring/prometheus:3001"].sort(),
         );
-        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
+        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "monitoring/prometheus:9090", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
         expect(np.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "traefik").from[0].namespaceSelector.matchLabels).toEqual(TRAEFIK);
+    });
+
+    it("allows every flow the platform needs, on both ends: Traefik to each Ingress backend, the API to Prometheus (PROMETHEUS_URL), Prometheus to /metrics", () => {
+        const report = checkFlows(d.resources);
+        expect(report.blocked.map((f) => f.reason)).toEqual([]);
+        expect(report.flows.filter((f) => f.status === "unresolved").map((f) => f.reason)).toEqual([]);
+        const allowed = (from: string, to: string, port: number) => report.flows.find((f) => f.from === from && f.to === to && f.port === port)?.status;
+        expect(allowed("traefik/ingress controller", `${NS}/${API}`, 3001)).toBe("allowed");
+        expect(allowed("traefik/ingress controller", `${NS}/${APP}`, 3000)).toBe("allowed");
+        expect(allowed("traefik/ingress controller", `${NS}/ai-agents-webhook`, 3001)).toBe("allowed");
+        expect(allowed(`${NS}/${API}`, "monitoring/kube-prometheus-stack-prometheus", 9090)).toBe("allowed");
+        expect(allowed(`${NS}/${API}-token-refresh (CronJob)`, "monitoring/kube-prometheus-stack-prometheus", 9090)).toBe("allowed");
+        expect(allowed("monitoring/prometheus", `${NS}/${API}`, 3001)).toBe("allowed");
+        expect(allowed(`${NS}/${APP}`, `${NS}/${API}`, 3001)).toBe("allowed");
     });
 
     it("lets into the App only Traefik, and out only to the API and DNS", () => {
@@ -207,6 +222,12 @@ describe("ai-agents config errors, each naming stack and key", () => {
         expect(e.message).toContain('stack "ai-agents-dev", agent-estate:ingresses.ai-agents-public.rules[0].backend.service: "ai-agents-status" is not a Service the cell declares');
         const route = broken((v) => (v.workloads["ai-agents-app"].ingress[0].ingress = "ai-agents-privat"));
         expect(route.message).toContain('stack "ai-agents-dev", agent-estate:workloads.ai-agents-app.ingress[0].ingress: "ai-agents-privat" is not an Ingress of agent-estate:ingresses');
+    });
+
+    it("a whole client namespace let in without a reason", () => {
+        const e = broken((v) => (v.workloads["ai-agents-api"].network.ingressFrom[0] = { namespace: "github-ai-agents", ports: [3001] }));
+        expect(e.message).toContain('stack "ai-agents-dev", agent-estate:workloads.ai-agents-api.network.ingressFrom[0]');
+        expect(e.message).toMatch(/allPods/);
     });
 
     it("an operator rule with a wildcard", () => {

@@ -3,9 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import { HelmAddon, HelmChartRef, VaultReaderArgs } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
+import type { ServiceEndpoint } from "../flows/cell-flows";
 
 /** The label Grafana's sidecar loads dashboards from, on ConfigMaps in any namespace. */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+/** The labels of Prometheus' pods (the Prometheus operator's), and the port of its query API. */
+export const PROMETHEUS_PODS = { "app.kubernetes.io/name": "prometheus" } as const;
+const PROMETHEUS_PORT = 9090;
 
 /** The Secret holding Grafana's admin login, copied from Vault. */
 const GRAFANA_ADMIN_SECRET = "grafana-admin";
@@ -24,6 +29,8 @@ export interface MonitoringArgs extends VaultReaderArgs {
     storage?: pulumi.Resource[];
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
+    /** Namespaces whose pods query Prometheus' API (port 9090), e.g. a dashboard's backend. @default [] - nobody outside the add-on */
+    queriedFrom?: string[];
 }
 
 /**
@@ -37,7 +44,15 @@ export class Monitoring extends pulumi.ComponentResource {
     readonly release: k8s.helm.v3.Release;
     readonly namespace: string = ADDON_NAMESPACES.monitoring;
     /** Prometheus' pods, for the NetworkPolicies of what it scrapes. */
-    readonly prometheusPeer = { namespace: ADDON_NAMESPACES.monitoring, podSelector: { "app.kubernetes.io/name": "prometheus" } };
+    readonly prometheusPeer = { namespace: ADDON_NAMESPACES.monitoring, podSelector: { ...PROMETHEUS_PODS } };
+    /** Prometheus' query API as the chart names its Service, for the flows check. */
+    readonly endpoint: ServiceEndpoint = {
+        service: "kube-prometheus-stack-prometheus",
+        namespace: ADDON_NAMESPACES.monitoring,
+        podSelector: { ...PROMETHEUS_PODS },
+        ports: [{ port: PROMETHEUS_PORT }],
+        owner: "addon monitoring",
+    };
 
     constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:Monitoring", name, {}, opts);
@@ -74,6 +89,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 podSecurity: "privileged",
                 // The operator's admission webhook (PrometheusRule validation).
                 openPorts: [10250],
+                ...(args.queriedFrom?.length ? { cellPorts: [PROMETHEUS_PORT], cellPortsFrom: args.queriedFrom } : {}),
                 vaultSecrets: [{ name: GRAFANA_ADMIN_SECRET, vaultKey: args.grafanaAdminVaultKey, properties: { "admin-user": "admin-user", "admin-password": "admin-password" } }],
                 externalSecretsOperator: args.externalSecretsOperator,
                 secretStore: args.secretStore,

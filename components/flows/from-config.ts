@@ -63,3 +63,40 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
     }
     return flows;
 }
+
+/** Pods of an add-on that reach the cell's workloads: the ingress controller, Prometheus. */
+export interface AddonPods {
+    namespace: string;
+    podSelector: Readonly<Record<string, string>>;
+}
+
+/**
+ * Flows the cell's add-ons open towards its workloads, which no workload's URL shows: the ingress
+ * controller to each Service an Ingress routes to (on the routed port), and Prometheus to each
+ * workload's metrics port (its ServiceMonitor).
+ */
+export function addonFlows(cfg: CellConfig, addons: { ingressController?: AddonPods; prometheus?: AddonPods }): DeclaredFlow[] {
+    const flows: DeclaredFlow[] = [];
+    const c = addons.ingressController;
+    if (c) {
+        const from = { name: "ingress controller", namespace: c.namespace, podSelector: { ...c.podSelector } };
+        const targets = new Set<string>();
+        for (const [name, ing] of Object.entries(cfg.ingresses)) {
+            for (const [w, spec] of Object.entries(cfg.workloads)) if (spec.ingress.some((r) => r.ingress === name)) targets.add(`${w}.${spec.namespace}.svc:${spec.port} Ingress ${name}`);
+            for (const r of ing.rules) {
+                const target = cfg.workloads[r.backend.service];
+                if (target) targets.add(`${r.backend.service}.${target.namespace}.svc:${r.backend.port ?? target.port} Ingress ${name}`);
+            }
+        }
+        for (const t of [...targets].sort()) {
+            const [to, ...why] = t.split(" ");
+            flows.push({ from, to, why: why.join(" ") });
+        }
+    }
+    const p = addons.prometheus;
+    if (p) {
+        const from = { name: "prometheus", namespace: p.namespace, podSelector: { ...p.podSelector } };
+        for (const [w, spec] of Object.entries(cfg.workloads)) if (spec.metrics) flows.push({ from, to: `${w}.${spec.namespace}.svc:${spec.metrics.port}`, why: `workloads.${w}.metrics (ServiceMonitor)` });
+    }
+    return flows;
+}

@@ -65,7 +65,8 @@ export function resolvePeer(workloads: Readonly<Record<string, WorkloadSpec>>, p
         return { namespace: target.namespace, podSelector: workloadSelector(p.workload), ports: (p.ports ?? [ingressPort ?? target.port]).map((port) => ({ port })) };
     }
     if ("cidr" in p) return { cidr: p.cidr, ...(p.except ? { except: p.except } : {}), ports: p.ports.map((port) => ({ port })) };
-    return { namespace: p.namespace, podSelector: p.podSelector, ports: p.ports.map((port) => ({ port })) };
+    // An empty selector: every pod of the namespace (config said why).
+    return { namespace: p.namespace, podSelector: "allPods" in p ? {} : p.podSelector, ports: p.ports.map((port) => ({ port })) };
 }
 
 /**

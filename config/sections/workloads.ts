@@ -154,9 +154,10 @@ export function cidrContains(outer: string, inner: string): boolean {
 const peerPorts = z.array(port).min(1, { error: "must list at least one port, e.g. [5432]" });
 
 /**
- * A network peer, in one of three forms:
+ * A network peer, in one of four forms:
  * - `{ workload: kaze-gateway }`: another workload of this cell, on its service port (or `ports`);
  * - `{ namespace, podSelector, ports }`: pods outside the cell's workloads (a database pooler, an ingress controller);
+ * - `{ namespace, allPods, ports }`: every pod of a namespace, with the reason (a client team's namespace);
  * - `{ cidr, ports }`: addresses outside the cluster's pod network (the API server's endpoint).
  */
 export const peerSpec = z.union(
@@ -168,9 +169,17 @@ export const peerSpec = z.union(
         z.strictObject({
             namespace: dnsLabel.describe("Namespace of pods outside the cell's workloads (a database pooler, an ingress controller)."),
             podSelector: labelMap
-                .refine((m) => Object.keys(m).length > 0, { error: "must name at least one label; an empty selector opens the whole namespace" })
+                .refine((m) => Object.keys(m).length > 0, { error: 'must name at least one label; an empty selector opens the whole namespace (for that, write allPods: "<why>" instead of podSelector)' })
                 .describe("Labels that select the pods in that namespace; at least one."),
             ports: peerPorts.describe("Ports allowed, e.g. [5432]."),
+        }),
+        z.strictObject({
+            namespace: dnsLabel.describe("A namespace whose every pod is a peer (a client team's namespace whose pods the cell does not label)."),
+            allPods: z
+                .string()
+                .min(10, { error: 'must say why every pod of the namespace is a peer, e.g. "the client namespace of the seed; its callers carry no label we own"' })
+                .describe("Why the whole namespace is the peer rather than pods selected by label; recorded in config for reviewers."),
+            ports: peerPorts.describe("Ports allowed, e.g. [3001]."),
         }),
         z
             .strictObject({
@@ -188,7 +197,7 @@ export const peerSpec = z.union(
                 });
             }),
     ],
-    { error: 'must be { workload: <name> }, { namespace, podSelector: {label: value}, ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
+    { error: 'must be { workload: <name> }, { namespace, podSelector: {label: value}, ports: [..] }, { namespace, allPods: "<why>", ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
 );
 export type PeerSpec = z.infer<typeof peerSpec>;
 
