@@ -12,6 +12,7 @@ import { runProgram, RuntimeConfig } from "./runtime";
 import { readStackFiles, StackFileError } from "./stack-files";
 import { PlannedResource } from "./types";
 import { SchemaError, Unvalidated, validateKubernetesObjects } from "./validate";
+import { validateHelmValues } from "./helm-values";
 import { FlowReport, checkFlows } from "./flows/check";
 
 export interface PlanOptions {
@@ -66,7 +67,10 @@ export async function plan(opts: PlanOptions): Promise<PlanResult> {
     const strayImports = unmatchedImports(rc, run.resources);
     if (strayImports) return { ...empty, stack: rc.stack, exitCode: 2, configError: strayImports.message, environment };
     const violations = evaluatePolicies(run.resources, { environment });
-    const { errors: schemaErrors, unvalidated } = validateKubernetesObjects(run.resources);
+    const objects = validateKubernetesObjects(run.resources);
+    const helm = validateHelmValues(run.resources);
+    const schemaErrors = [...objects.errors, ...helm.errors];
+    const unvalidated = [...objects.unvalidated, ...helm.unvalidated];
     const flows = checkFlows(run.resources);
     const failed = schemaErrors.length > 0 || flows.blocked.length > 0 || violations.some((v) => v.enforcementLevel === "mandatory");
     return { stack: rc.stack, exitCode: failed ? 1 : 0, environment, resources: run.resources, outputs: run.outputs, violations, schemaErrors, unvalidated, flows };

@@ -4,6 +4,15 @@ import { childName } from "../naming";
 import { HelmAddon, HelmChartRef } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
+/**
+ * The cloudnative-pg chart's values this program sets. The chart's schema (vendored, checked by the
+ * plan) leaves its objects open, so a misspelt key would pass it: typed here, it does not compile.
+ */
+export interface CloudNativePgValues {
+    crds: { create: boolean };
+    monitoring: { podMonitorEnabled: boolean };
+}
+
 export interface CloudNativePgArgs {
     cell: string;
     chart: HelmChartRef;
@@ -32,7 +41,7 @@ export class CloudNativePg extends pulumi.ComponentResource {
                 namespace: this.namespace,
                 releaseName: "cnpg",
                 chart: args.chart,
-                values: { crds: { create: true }, monitoring: { podMonitorEnabled: false } },
+                values: { crds: { create: true }, monitoring: { podMonitorEnabled: false } } satisfies CloudNativePgValues,
                 labels: args.labels,
                 // The mutating/validating webhook, which the API server calls.
                 openPorts: [9443],

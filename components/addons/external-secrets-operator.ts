@@ -4,6 +4,16 @@ import { childName } from "../naming";
 import { HelmAddon, HelmChartRef } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
+/**
+ * The external-secrets chart's values this program sets. The chart's schema (vendored, checked by the
+ * plan) leaves its objects open, so a misspelt key would pass it: typed here, it does not compile.
+ */
+export interface ExternalSecretsValues {
+    installCRDs: boolean;
+    serviceAccount: { name: string };
+    serviceMonitor: { enabled: boolean };
+}
+
 export interface ExternalSecretsOperatorArgs {
     cell: string;
     chart: HelmChartRef;
@@ -32,7 +42,7 @@ export class ExternalSecretsOperator extends pulumi.ComponentResource {
                 namespace: this.namespace,
                 releaseName: "external-secrets",
                 chart: args.chart,
-                values: { installCRDs: true, serviceAccount: { name: this.serviceAccountName }, serviceMonitor: { enabled: false } },
+                values: { installCRDs: true, serviceAccount: { name: this.serviceAccountName }, serviceMonitor: { enabled: false } } satisfies ExternalSecretsValues,
                 labels: args.labels,
                 // The validating webhook, which the API server calls.
                 openPorts: [10250],

@@ -20,6 +20,18 @@ export interface HelmChartRef {
 }
 
 /**
+ * Charts that ship no `values.schema.json` (so the plan has nothing to check their values against) whose
+ * values only this program writes, each typed where the values are built: a misspelt key there does not
+ * compile. The plan lists a release of any other chart without a vendored schema as not validated.
+ */
+export const TYPED_HELM_VALUES: Readonly<Record<string, string>> = {
+    "kube-prometheus-stack": "components/addons/monitoring.ts KubePrometheusStackValues",
+    langfuse: "components/addons/langfuse.ts LangfuseValues",
+    longhorn: "components/storage/longhorn.ts LonghornValues",
+    "ingress-nginx": "components/addons/ingress.ts IngressNginxValues",
+};
+
+/**
  * What an add-on that reads Vault is ordered after: the operator whose CRDs its ExternalSecrets need,
  * and the cell's ClusterSecretStore they read through.
  */

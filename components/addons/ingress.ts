@@ -4,6 +4,23 @@ import { childName } from "../naming";
 import { HelmAddon, HelmChartRef } from "./helm-addon";
 import { ADDON_NAMESPACES } from "../../config/sections/addons";
 
+/**
+ * The traefik chart's values this program sets. The chart's schema (vendored, checked by the plan) leaves
+ * its top level open, so a misspelt key would pass it: typed here, it does not compile.
+ */
+export interface TraefikValues {
+    deployment: { replicas: number };
+    ingressClass: { enabled: boolean; isDefaultClass: boolean; name: string };
+    providers: { kubernetesCRD: { allowCrossNamespace: boolean }; kubernetesIngress: { publishedService: { enabled: boolean } } };
+    securityContext: k8s.types.input.core.v1.SecurityContext;
+    podSecurityContext: k8s.types.input.core.v1.PodSecurityContext;
+}
+
+/** The ingress-nginx chart's values this program sets (the chart ships no values schema). */
+export interface IngressNginxValues {
+    controller: { replicaCount: number; ingressClass: string; ingressClassResource: { name: string; default: boolean }; metrics: { enabled: boolean } };
+}
+
 export interface IngressControllerArgs {
     cell: string;
     /** Traefik (with Authelia ForwardAuth, seed 002) or ingress-nginx (with cert-manager TLS, seed 003). */
@@ -53,7 +70,7 @@ export class IngressController extends pulumi.ComponentResource {
         this.podSelector = traefik ? { "app.kubernetes.io/name": "traefik" } : { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" };
         const replicas = args.replicas ?? 1;
 
-        const restricted = {
+        const restricted: k8s.types.input.core.v1.SecurityContext = {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ["ALL"] },
             readOnlyRootFilesystem: true,
@@ -61,22 +78,22 @@ export class IngressController extends pulumi.ComponentResource {
             seccompProfile: { type: "RuntimeDefault" },
         };
         const values = traefik
-            ? {
+            ? ({
                   deployment: { replicas },
                   ingressClass: { enabled: true, isDefaultClass: true, name: this.ingressClassName },
                   // Seed 002: Ingresses in the workloads' namespaces name the Middleware in this one.
                   providers: { kubernetesCRD: { allowCrossNamespace: true }, kubernetesIngress: { publishedService: { enabled: true } } },
                   securityContext: restricted,
                   podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
-              }
-            : {
+              } satisfies TraefikValues)
+            : ({
                   controller: {
                       replicaCount: replicas,
                       ingressClass: this.ingressClassName,
                       ingressClassResource: { name: this.ingressClassName, default: true },
                       metrics: { enabled: true },
                   },
-              };
+              } satisfies IngressNginxValues);
 
         this.addon = new HelmAddon(
             childName(name, "release"),

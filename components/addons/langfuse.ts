@@ -9,6 +9,30 @@ const SECRET = "langfuse";
 /** Vault properties of that entry; each is also the key in the Secret. */
 export const LANGFUSE_SECRET_KEYS = ["salt", "nextauth-secret", "encryption-key", "postgres-password", "clickhouse-password", "redis-password", "s3-user", "s3-password"] as const;
 
+/** A value the langfuse chart reads from a Secret. */
+interface SecretKeyRef {
+    secretKeyRef: { name: string; key: string };
+}
+
+/**
+ * The langfuse chart's values this program sets, its Bitnami stores' (subcharts) included; the chart
+ * ships no values schema: typed, so a misspelt key does not compile.
+ */
+export interface LangfuseValues {
+    /** Passed to every subchart. @default - the cluster's default StorageClass */
+    global?: { defaultStorageClass: string };
+    langfuse: {
+        salt: SecretKeyRef;
+        encryptionKey: SecretKeyRef;
+        nextauth: { url: string; secret: SecretKeyRef };
+        features: { telemetryEnabled: boolean; signUpDisabled: boolean };
+    };
+    postgresql: { deploy: boolean; auth: { username: string; database: string; existingSecret: string; secretKeys: { userPasswordKey: string; adminPasswordKey: string } } };
+    clickhouse: { deploy: boolean; auth: { existingSecret: string; existingSecretKey: string } };
+    redis: { deploy: boolean; auth: { existingSecret: string; existingSecretPasswordKey: string } };
+    s3: { deploy: boolean; auth: { existingSecret: string; rootUserSecretKey: string; rootPasswordSecretKey: string } };
+}
+
 export interface LangfuseArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
@@ -53,7 +77,7 @@ export class Langfuse extends pulumi.ComponentResource {
                 releaseName: "langfuse",
                 chart: args.chart,
                 values: {
-                    ...(args.storageClassName === undefined ? {} : { global: { defaultStorageClass: args.storageClassName } }),
+                    global: args.storageClassName === undefined ? undefined : { defaultStorageClass: args.storageClassName },
                     langfuse: {
                         salt: ref("salt"),
                         encryptionKey: ref("encryption-key"),
@@ -64,7 +88,7 @@ export class Langfuse extends pulumi.ComponentResource {
                     clickhouse: { deploy: true, auth: { existingSecret: SECRET, existingSecretKey: "clickhouse-password" } },
                     redis: { deploy: true, auth: { existingSecret: SECRET, existingSecretPasswordKey: "redis-password" } },
                     s3: { deploy: true, auth: { existingSecret: SECRET, rootUserSecretKey: "s3-user", rootPasswordSecretKey: "s3-password" } },
-                },
+                } satisfies LangfuseValues,
                 labels: args.labels,
                 // The bundled Bitnami stores and the web/worker images do not all set a seccomp profile and
                 // non-root user; "baseline" admits them without host access or privilege.

@@ -15,6 +15,28 @@ const PROMETHEUS_PORT = 9090;
 /** The Secret holding Grafana's admin login, copied from Vault. */
 const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
+/**
+ * The kube-prometheus-stack chart's values this program sets, its Grafana subchart's included (neither
+ * ships a values schema): typed, so a misspelt key does not compile.
+ */
+export interface KubePrometheusStackValues {
+    crds: { enabled: boolean };
+    prometheus: {
+        prometheusSpec: {
+            retention: string;
+            serviceMonitorSelectorNilUsesHelmValues: boolean;
+            podMonitorSelectorNilUsesHelmValues: boolean;
+            ruleSelectorNilUsesHelmValues: boolean;
+            /** @default - an emptyDir */
+            storageSpec?: { volumeClaimTemplate: { spec: k8s.types.input.core.v1.PersistentVolumeClaimSpec } };
+        };
+    };
+    grafana: {
+        admin: { existingSecret: string; userKey: string; passwordKey: string };
+        sidecar: { dashboards: { enabled: boolean; label: string; labelValue: string; searchNamespace: string } };
+    };
+}
+
 export interface MonitoringArgs extends VaultReaderArgs {
     cell: string;
     /** kube-prometheus-stack. */
@@ -74,16 +96,17 @@ export class Monitoring extends pulumi.ComponentResource {
                             serviceMonitorSelectorNilUsesHelmValues: false,
                             podMonitorSelectorNilUsesHelmValues: false,
                             ruleSelectorNilUsesHelmValues: false,
-                            ...(args.storageClassName === undefined
-                                ? {}
-                                : { storageSpec: { volumeClaimTemplate: { spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } } } }),
+                            storageSpec:
+                                args.storageClassName === undefined
+                                    ? undefined
+                                    : { volumeClaimTemplate: { spec: { storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } } },
                         },
                     },
                     grafana: {
                         admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
                         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", labelValue: GRAFANA_DASHBOARD_LABEL.grafana_dashboard, searchNamespace: "ALL" } },
                     },
-                },
+                } satisfies KubePrometheusStackValues,
                 labels,
                 // node-exporter reads the host (hostNetwork, hostPID, hostPath): only "privileged" admits it.
                 podSecurity: "privileged",

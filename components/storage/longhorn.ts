@@ -8,6 +8,19 @@ import { stateOptions } from "../state";
 /** The Secret Longhorn reads the backup target's credentials from. */
 const BACKUP_SECRET = "longhorn-backup-target";
 
+/** The longhorn chart's values this program sets (the chart ships no values schema): typed, so a misspelt key does not compile. */
+export interface LonghornValues {
+    persistence: { defaultClass: boolean };
+    defaultSettings: {
+        /** @default - no backup target */
+        backupTarget?: string;
+        /** @default - none */
+        backupTargetCredentialSecret?: string;
+        defaultReplicaCount: number;
+        deletingConfirmationFlag: boolean;
+    };
+}
+
 export interface LonghornArgs extends VaultReaderArgs {
     cell: string;
     chart: HelmChartRef;
@@ -62,12 +75,13 @@ export class Longhorn extends pulumi.ComponentResource {
                     // The cell's own class below is the default; the chart's would be a second one.
                     persistence: { defaultClass: false },
                     defaultSettings: {
-                        ...(target === undefined ? {} : { backupTarget: target.url, backupTargetCredentialSecret: BACKUP_SECRET }),
+                        backupTarget: target?.url,
+                        backupTargetCredentialSecret: target === undefined ? undefined : BACKUP_SECRET,
                         defaultReplicaCount: args.replicas,
                         // Uninstalling Longhorn (and every volume with it) stays refused until confirmed by hand.
                         deletingConfirmationFlag: false,
                     },
-                },
+                } satisfies LonghornValues,
                 labels,
                 // Longhorn's manager, engine and CSI plugin mount host paths and run privileged: only
                 // "privileged" admits them. Nothing else runs in this namespace.
