@@ -154,6 +154,7 @@ if (require.main === module) {
         process.stderr.write("usage: node bin/compiled.js <entry.ts> [args...]\n");
         process.exit(2);
     }
+    require("./lazy-modules").deferModules();
     compiled(entry).then(
         (bundle) => {
             process.argv = [process.argv[0], path.join(ROOT, entry), ...args];
