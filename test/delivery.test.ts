@@ -45,7 +45,7 @@ describe("the delivery stack", () => {
     });
 
     it("never manages its own deployment settings", () => {
-        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
+        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
     });
 
     it("keeps each deployment's credentials secret (the operation context carries the kubeconfig)", () => {
@@ -85,18 +85,19 @@ describe("the delivery stack", () => {
         expect(rooster.preRunCommands.join("\n")).not.toContain("tailscale");
     });
 
-    it("runs only Rooster, whose API server is private, on the self-hosted agent pool", () => {
-        const [pool] = props(d, "pulumiservice:index:AgentPool");
-        expect(pool.props).toMatchObject({ name: "rooster-onprem", organizationName: "speedrun-ventures" });
+    it("runs Rooster and Nexus, whose API servers are private, each on its self-hosted agent pool", () => {
+        const pools = props(d, "pulumiservice:index:AgentPool").map((p) => p.props);
+        expect(pools).toEqual(expect.arrayContaining([expect.objectContaining({ name: "rooster-onprem", organizationName: "speedrun-ventures" }), expect.objectContaining({ name: "nexus-server" })]));
         expect(settingsOf(d, "rooster").props.agentPoolId).toBe("mock-pool-delivery-pool-rooster-onprem");
+        expect(settingsOf(d, "nexus").props.agentPoolId).toBe("mock-pool-delivery-pool-nexus-server");
         expect(settingsOf(d, "dev").props.agentPoolId).toBeUndefined();
         expect(settingsOf(d, "prod").props.agentPoolId).toBeUndefined();
-        expect(d.outputs.agentPoolTokens).toEqual({ "rooster-onprem": SECRET_PLACEHOLDER });
+        expect(d.outputs.agentPoolTokens).toEqual({ "rooster-onprem": SECRET_PLACEHOLDER, "nexus-server": SECRET_PLACEHOLDER });
     });
 
     it("checks every stack for drift every six hours without remediating on its own", () => {
         const drift = props(d, "pulumiservice:index:DriftSchedule");
-        expect(drift.map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
+        expect(drift.map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
         for (const s of drift) expect(s.props).toMatchObject({ scheduleCron: "0 */6 * * *", autoRemediate: false });
     });
 
@@ -108,7 +109,7 @@ describe("the delivery stack", () => {
             expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks" });
             expect(group.props.policyPacks).toEqual([{ name: "agent-estate", config: JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", `${env}.json`), "utf8")) }]);
         }
-        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "prod", "rooster"]);
+        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "nexus", "prod", "rooster"]);
         expect(groups.find((g) => g.props.name === "agent-estate-dev")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-dev", "dev"]);
         // prod's own gateway NodePorts (kaze, and the Rooster proxies) are allowed by prod.json; the pack's defaults would block them.
         expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.policyPacks[0].config["service-exposure"]).toEqual({ exposedNamespaces: ["kaze", "agentgateway-system"] });
@@ -116,7 +117,7 @@ describe("the delivery stack", () => {
 
     it("declares each cell's stack before its deployment settings and drift schedule, and keeps it when let go", () => {
         const stacks = props(d, "pulumiservice:index:Stack");
-        expect(stacks.map((s) => s.props.stackName).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "prod", "rooster"]);
+        expect(stacks.map((s) => s.props.stackName).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
         for (const s of stacks) {
             expect(s.props).toMatchObject({ organizationName: "speedrun-ventures", projectName: "agent-estate" });
             expect({ protect: s.protect, retainOnDelete: s.retainOnDelete }).toEqual({ protect: true, retainOnDelete: true });

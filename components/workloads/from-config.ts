@@ -34,7 +34,7 @@ export interface WorkloadContext {
 export function resolveImage(images: ImagesConfig, name: string): ImageRef {
     const pin = images.pins[name];
     if (pin === undefined) throw new Error(`image "${name}" has no pin in agent-estate:images.pins`);
-    return { repository: pin.repository ?? `${images.registry}/${name}`, tag: pin.tag, digest: pin.digest };
+    return { repository: pin.repository ?? `${images.registry}/${name}`, tag: pin.tag, digest: pin.digest, buildTags: images.buildTags };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dnsLabel, imagePin, imageRepository, ipv4Cidr, port } from "./primitives";
+import { buildTagPattern, dnsLabel, imageRepository, ipv4Cidr, port, tagProblem } from "./primitives";
 
 /** `agent-estate:cell`: who this cell is. Cells are identical in structure, different in configuration. */
 export const cellSection = z.strictObject({
@@ -93,7 +93,7 @@ export const namespacesSection = z
 export const imageSpec = z
     .strictObject({
         repository: imageRepository.optional().describe("Full repository (e.g. `registry.k8s.io/git-sync/git-sync`). Default: `<images.registry>/<pin name>`."),
-        tag: imagePin.optional().describe("A git SHA (7–40 hex) or a semver (`1.4.2`, `v4.4.0`); never `latest`."),
+        tag: z.string().optional().describe("A git SHA (7–40 hex), a semver (`1.4.2`, `v4.4.0`) or a build id matching `images.buildTags`; never `latest`."),
         digest: z
             .string()
             .regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be "sha256:" followed by 64 hex digits' })
@@ -106,10 +106,22 @@ export const imageSpec = z
     });
 
 /** `agent-estate:images`: the registry and the per-service pins. */
-export const imagesSection = z.strictObject({
-    registry: imageRepository.describe("Registry and owner prefix for the estate's own images, e.g. `ghcr.io/speedrun-ventures`."),
-    pins: z
-        .record(z.string(), imageSpec.describe("One image pin: a repository and a tag, a digest, or both (at least one of tag and digest)."))
-        .describe("Pins by image name; workloads, sidecars and cron jobs refer to these names."),
-});
+export const imagesSection = z
+    .strictObject({
+        registry: imageRepository.describe("Registry and owner prefix for the estate's own images, e.g. `ghcr.io/speedrun-ventures`."),
+        buildTags: buildTagPattern
+            .optional()
+            .describe(
+                'The build ids this cell\'s own image builds are tagged with, a regular expression anchored at both ends (e.g. `^nexus-openclaw-[0-9]{8}-[0-9a-f]{8}$`), accepted as pins besides git SHAs and semvers. Default: none, only git SHAs and semvers.',
+            ),
+        pins: z
+            .record(z.string(), imageSpec.describe("One image pin: a repository and a tag, a digest, or both (at least one of tag and digest)."))
+            .describe("Pins by image name; workloads, sidecars and cron jobs refer to these names."),
+    })
+    .superRefine((images, ctx) => {
+        for (const [name, pin] of Object.entries(images.pins)) {
+            const problem = pin.tag === undefined ? undefined : tagProblem(pin.tag, images.buildTags);
+            if (problem) ctx.addIssue({ code: "custom", path: ["pins", name, "tag"], message: problem });
+        }
+    });
 export type ImagesConfig = z.infer<typeof imagesSection>;

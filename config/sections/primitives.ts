@@ -33,11 +33,32 @@ export function isPinnedTag(tag: string): boolean {
     return GIT_SHA.test(tag) || SEMVER.test(tag);
 }
 
-/** An image tag that pins a build: a git SHA or a semver. `latest`, empty and floating tags are refused. */
-export const imagePin = z.string().superRefine((tag, ctx) => {
-    if (tag === "") ctx.addIssue({ code: "custom", message: 'is empty; pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")' });
-    else if (tag === "latest") ctx.addIssue({ code: "custom", message: '"latest" is not allowed: it floats. Pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")' });
-    else if (!isPinnedTag(tag)) ctx.addIssue({ code: "custom", message: `"${tag}" is not a pinned tag; use a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")` });
+/** Tags that name a moving target, whatever a cell's build-id pattern says. */
+const FLOATING_TAGS = ["latest", "stable", "main", "master", "dev", "edge", "nightly"];
+
+/**
+ * Why a tag does not pin a build, or undefined when it does: a git SHA, a semver, or a build id
+ * matching the cell's own pattern (`images.buildTags`). `latest` and empty tags never do.
+ */
+export function tagProblem(tag: string, buildTags?: string): string | undefined {
+    if (tag === "") return 'is empty; pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")';
+    if (tag === "latest") return '"latest" is not allowed: it floats. Pin a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")';
+    if (isPinnedTag(tag) || (buildTags !== undefined && new RegExp(buildTags).test(tag) && !FLOATING_TAGS.includes(tag))) return undefined;
+    return `"${tag}" is not a pinned tag; use a git SHA (e.g. "3f2a9c1") or a semver (e.g. "1.4.2")${buildTags === undefined ? "" : `, or a build id matching images.buildTags (${buildTags})`}`;
+}
+
+/** A build-id pattern: a regular expression anchored at both ends that no floating tag matches. */
+export const buildTagPattern = z.string().superRefine((p, ctx) => {
+    let re: RegExp;
+    try {
+        re = new RegExp(p);
+    } catch (e) {
+        ctx.addIssue({ code: "custom", message: `is not a regular expression: ${(e as Error).message}` });
+        return;
+    }
+    if (!p.startsWith("^") || !p.endsWith("$")) ctx.addIssue({ code: "custom", message: 'must be anchored at both ends ("^…$") so it matches whole tags only, e.g. "^nexus-openclaw-[0-9]{8}-[0-9a-f]{8}$"' });
+    const floating = FLOATING_TAGS.filter((t) => re.test(t));
+    if (floating.length > 0) ctx.addIssue({ code: "custom", message: `matches the floating tag(s) ${floating.map((t) => `"${t}"`).join(", ")}; a build id names one build` });
 });
 
 /** A Kubernetes quantity such as `500m`, `1`, `512Mi`, `5Gi`. */

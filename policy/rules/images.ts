@@ -32,10 +32,13 @@ export const imageTag = podPolicy({
     }),
 });
 
-export const imageRegistry = podPolicy<{ allowedRegistries: string[] }>({
+/** The label that names the cell an object belongs to (the program sets it on every object of a cell). */
+const CELL_LABEL = "agent-estate/cell";
+
+export const imageRegistry = podPolicy<{ allowedRegistries: string[]; cells: Record<string, string[]> }>({
     name: "image-registry-allowlist",
-    description: "Every image comes from an allowed registry (or registry/path prefix).",
-    remediationSteps: "Mirror the image into an allowed registry, or add the registry to allowedRegistries in the pack config.",
+    description: "Every image comes from an allowed registry (or registry/path prefix); a cell may be allowed more, for its own objects only (by their agent-estate/cell label).",
+    remediationSteps: "Mirror the image into an allowed registry, or add the registry to allowedRegistries in the pack config (or, for one cell's own build registry, to cells.<cell>).",
     configSchema: {
         properties: {
             allowedRegistries: {
@@ -43,15 +46,23 @@ export const imageRegistry = podPolicy<{ allowedRegistries: string[] }>({
                 description: "Registry hosts or host/path prefixes, e.g. ghcr.io or ghcr.io/agent-estate. docker.io is the implied registry of short names.",
                 default: ["ghcr.io", "registry.k8s.io", "quay.io", "docker.io"],
             },
+            cells: {
+                type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: {},
+                description: "Registries (hosts or host/path prefixes) allowed besides allowedRegistries for one cell only, by the cell name in the objects' agent-estate/cell label, e.g. {\"nexus\": [\"localhost:5000/nexus-openclaw\"]}.",
+            },
         },
     },
-    check: (pod, report, { allowedRegistries }) => eachContainer(pod, c => {
-        const { registry, repository } = parseImage(String(c.spec.image ?? ""));
-        const full = `${registry}/${repository}`;
-        if (!allowedRegistries.some(a => full === a || full.startsWith(`${a.replace(/\/$/, "")}/`))) {
-            report(`${c.where} image ${c.spec.image} comes from ${registry}, which is not in allowedRegistries`);
-        }
-    }),
+    check: (pod, report, { allowedRegistries, cells }) => {
+        const cell = pod.metadata.labels?.[CELL_LABEL];
+        const allowed = [...allowedRegistries, ...(typeof cell === "string" ? cells[cell] ?? [] : [])];
+        eachContainer(pod, c => {
+            const { registry, repository } = parseImage(String(c.spec.image ?? ""));
+            const full = `${registry}/${repository}`;
+            if (!allowed.some(a => full === a || full.startsWith(`${a.replace(/\/$/, "")}/`))) {
+                report(`${c.where} image ${c.spec.image} comes from ${registry}, which is not in allowedRegistries${typeof cell === "string" ? ` nor cells.${cell}` : ""}`);
+            }
+        });
+    },
 });
 
 export const imageDigest = podPolicy<{ requireDigest: boolean }>({

@@ -75,4 +75,60 @@ export const defaultDeny = stackPolicy({
     },
 });
 
-export const network = [serviceExposure, ingressTls, defaultDeny];
+/** The ranges an egress rule "to the internet" must leave out: RFC 1918, link-local (cloud metadata), loopback. */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8"];
+
+/** An IPv4 CIDR as its first address and prefix length. */
+function parseCidr(cidr: string): { ip: number; bits: number } | undefined {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+    if (!m) return undefined;
+    return { ip: m.slice(1, 5).reduce((n, o) => n * 256 + Number(o), 0), bits: Number(m[5]) };
+}
+
+/** True when CIDR `inner` lies inside CIDR `outer` (IPv4). */
+export function cidrWithin(outer: string, inner: string): boolean {
+    const o = parseCidr(outer);
+    const i = parseCidr(inner);
+    if (!o || !i || i.bits < o.bits) return false;
+    const block = 2 ** (32 - o.bits);
+    return Math.floor(o.ip / block) === Math.floor(i.ip / block);
+}
+
+/** The ports of an egress rule as a reader says them, and whether they are HTTPS (443) only. */
+function portsOf(rule: Obj): { text: string; httpsOnly: boolean } {
+    const ports = list<Obj>(rule.ports);
+    if (ports.length === 0) return { text: "every port", httpsOnly: false };
+    const text = ports.map(p => `${p.port ?? "any"}${p.endPort !== undefined && p.endPort !== p.port ? `-${p.endPort}` : ""}/${p.protocol ?? "TCP"}`).join(", ");
+    const httpsOnly = ports.every(p => p.port === 443 && (p.endPort === undefined || p.endPort === 443));
+    return { text, httpsOnly };
+}
+
+export const internetEgressExcludesPrivate = resourcePolicy<{ privateRanges: string[] }>({
+    name: "internet-egress-excludes-private",
+    description:
+        "A NetworkPolicy egress rule to an ipBlock that spans a private range (0.0.0.0/0, \"the internet\") on any port other than 443, or on every port, leaves the private ranges out with `except`: " +
+        "otherwise plain HTTP \"to the internet\" also reaches the cluster's nodes, pod and service networks, the LAN and the cloud metadata endpoint.",
+    remediationSteps: "Add except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, 127.0.0.0/8] to the ipBlock (a workload's `{ cidr, except, ports }` peer), or reach the private destination through its own narrow rule.",
+    configSchema: {
+        properties: {
+            privateRanges: {
+                type: "array", items: { type: "string" }, default: PRIVATE_RANGES,
+                description: "IPv4 CIDRs an internet egress rule must leave out (RFC 1918, link-local, loopback by default; add 100.64.0.0/10 where CGNAT addresses are internal).",
+            },
+        },
+    },
+    applies: type => isK8s(type, networking, "NetworkPolicy"),
+    check: (props, report, { privateRanges }) => eachDecision(list<Obj>(props.spec?.egress).map((rule, i) => ({ rule, i })), ({ rule, i }) => {
+        const { text, httpsOnly } = portsOf(rule);
+        if (httpsOnly) return;
+        list<Obj>(rule.to).forEach((peer, j) => {
+            const block = peer.ipBlock;
+            if (!block || typeof block.cidr !== "string") return;
+            const except = list<string>(block.except);
+            const open = privateRanges.filter(r => cidrWithin(block.cidr, r) && !except.some(e => cidrWithin(e, r)));
+            if (open.length > 0) report(`egress[${i}].to[${j}] opens ${block.cidr} on ${text} without excluding the private range(s) ${open.join(", ")}; add them to ipBlock.except`);
+        });
+    }),
+});
+
+export const network = [serviceExposure, ingressTls, defaultDeny, internetEgressExcludesPrivate];

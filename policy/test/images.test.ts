@@ -47,6 +47,27 @@ describe("image-registry-allowlist", () => {
     });
 });
 
+describe("image-registry-allowlist: registries allowed for one cell", () => {
+    const build = "localhost:5000/nexus-openclaw:nexus-openclaw-20260131-a1b2c3d4";
+    const ofCell = (cell: string) => changed(withImage(build), (_spec, props) => { props.metadata.labels = { "agent-estate/cell": cell }; });
+    const config = { "image-registry-allowlist": { cells: { nexus: ["localhost:5000/nexus-openclaw"] } } };
+    it("the cell's own build registry passes for that cell's objects", () => {
+        expect(messages("image-registry-allowlist", ofCell("nexus"), config)).toEqual([]);
+    });
+    it("stays refused for every other cell, and for objects without a cell label", () => {
+        expect(messages("image-registry-allowlist", ofCell("kaze-prod"), config))
+            .toEqual([`Deployment agent: container "agent" image ${build} comes from localhost:5000, which is not in allowedRegistries nor cells.kaze-prod`]);
+        expect(messages("image-registry-allowlist", withImage(build), config)).toHaveLength(1);
+    });
+    it("allows only the path it names, not the whole registry", () => {
+        expect(messages("image-registry-allowlist", changed(ofCell("nexus"), spec => { spec.containers[0].image = "localhost:5000/other:1.0.0"; }), config)).toHaveLength(1);
+    });
+    it("the committed prod config allows localhost:5000 for the nexus cell only, and its defaults are untouched", () => {
+        expect(messages("image-registry-allowlist", ofCell("nexus"))).toEqual([]);
+        expect(messages("image-registry-allowlist", ofCell("kaze-prod"))).toHaveLength(1);
+    });
+});
+
 describe("image-digest", () => {
     it("is required by the prod config and passes pinned images", () => {
         expect(messages("image-digest")).toEqual([]);

@@ -52,3 +52,36 @@ describe("namespace-default-deny", () => {
         expect(messages("namespace-default-deny", [ingressOnly, workload()])).toHaveLength(1);
     });
 });
+
+describe("internet-egress-excludes-private", () => {
+    const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8"];
+    const policy = (egress: object[]) => k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "agent", { spec: { podSelector: { matchLabels: { app: "agent" } }, policyTypes: ["Egress"], egress } });
+    const internet = (ports: object[] | undefined, except?: string[]) => ({ to: [{ ipBlock: { cidr: "0.0.0.0/0", ...(except && { except }) } }], ...(ports && { ports }) });
+    it("HTTP (80) to 0.0.0.0/0 without except fails, naming every private range left open", () => {
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 80, protocol: "TCP" }])]))).toEqual([
+            `NetworkPolicy agent: egress[0].to[0] opens 0.0.0.0/0 on 80/TCP without excluding the private range(s) ${PRIVATE.join(", ")}; add them to ipBlock.except`,
+        ]);
+    });
+    it("a rule on every port fails; one that forgets a range fails naming it", () => {
+        expect(messages("internet-egress-excludes-private", policy([internet(undefined, PRIVATE)]))).toEqual([]);
+        expect(messages("internet-egress-excludes-private", policy([internet(undefined)]))[0]).toContain("on every port");
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 80 }], PRIVATE.slice(0, 3))]))[0]).toContain("private range(s) 169.254.0.0/16, 127.0.0.0/8;");
+    });
+    it("HTTP to the internet with the private ranges excepted passes (wider excepts count)", () => {
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 80 }], PRIVATE)]))).toEqual([]);
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 80 }], ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "127.0.0.0/8", "100.64.0.0/10"])]))).toEqual([]);
+    });
+    it("HTTPS (443) alone is not this policy's concern; 443 beside 80 is", () => {
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 443, protocol: "TCP" }])]))).toEqual([]);
+        expect(messages("internet-egress-excludes-private", policy([internet([{ port: 443 }, { port: 80 }])]))).toHaveLength(1);
+    });
+    it("a narrow block (an API server's /32, a public /24) and pod peers pass", () => {
+        const narrow = { to: [{ ipBlock: { cidr: "10.40.1.5/32" } }], ports: [{ port: 6443 }] };
+        const publicBlock = { to: [{ ipBlock: { cidr: "157.173.102.0/24" } }], ports: [{ port: 80 }] };
+        const pods = { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "data" } } }], ports: [{ port: 5432 }] };
+        expect(messages("internet-egress-excludes-private", policy([narrow, publicBlock, pods]))).toEqual([]);
+    });
+    it("a block wider than a private range but not 0.0.0.0/0 counts as the internet too", () => {
+        expect(messages("internet-egress-excludes-private", policy([{ to: [{ ipBlock: { cidr: "172.0.0.0/8" } }], ports: [{ port: 8080 }] }]))[0]).toContain("172.16.0.0/12;");
+    });
+});
