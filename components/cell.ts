@@ -534,7 +534,7 @@ export class Cell extends pulumi.ComponentResource {
                 cell,
                 labels,
                 namespace: monitoring.namespace,
-                workloads: Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace })),
+                workloads: Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, scraped: spec.metrics !== undefined })),
                 postgres: postgres && { namespace: postgres.namespaceName, clusterName: postgres.clusterName, poolerName: postgres.poolerName },
             },
             k8sOpts,

@@ -31,7 +31,7 @@ export const cellConfigSchema = z
         jobTemplates: jobTemplatesSection
             .default({})
             .describe(
-                "The pods an operator workload creates at run time (executor Jobs), by name: their ServiceAccount (named after the template) and Role, a NetworkPolicy selecting the labels the operator puts on them, the claims they mount (read-only held by admission). Default: {}.",
+                "The pods an operator workload creates at run time (executor Jobs, Deployments it reconciles per custom resource), by name: their ServiceAccount (named after the template) and Role, a NetworkPolicy selecting the labels the operator puts on them, the claims they mount (read-only held by admission). Default: {}.",
             ),
         ingresses: ingressesSection
             .default({})

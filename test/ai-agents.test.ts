@@ -101,11 +101,11 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
         expect(d.release("traefik").props.values.providers.kubernetesCRD.allowCrossNamespace).toBe(true);
     });
 
-    it("lets into the API only Traefik, the App, the webhook receiver, Prometheus and the client namespaces; out only DNS, HTTPS, Prometheus' API and the API server", () => {
+    it("lets into the API only Traefik, the App, the webhook receivers, Prometheus and the client namespaces; out only DNS, HTTPS, Prometheus' API and the API server", () => {
         const np = d.k8s("NetworkPolicy", API, NS).props.spec;
         expect(peers(np.ingress, "from").sort()).toEqual(
             // The client namespaces as the seed names them: every pod of each.
-            [`${NS}/${APP}:3001`, `${NS}/ai-agents-webhook:3001`, "github-ai-agents/*:3001", "reader-ai-agents/*:3001", "traefik/traefik:3001", "monitoring/prometheus:3001"].sort(),
+            [`${NS}/${APP}:3001`, `${NS}/ai-agents-webhook:3001`, `${NS}/webhook,ai-agents:3001`, "github-ai-agents/*:3001", "reader-ai-agents/*:3001", "traefik/traefik:3001", "monitoring/prometheus:3001"].sort(),
         );
         expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "monitoring/prometheus:9090", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
         expect(np.ingress.find((r: any) => r.from[0].namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "traefik").from[0].namespaceSelector.matchLabels).toEqual(TRAEFIK);
@@ -145,8 +145,33 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
     });
 
     it("scrapes the API's /metrics with a ServiceMonitor, and runs the cleanup and token-refresh CronJobs", () => {
-        expect(d.k8s("ServiceMonitor", API, NS).props.spec.endpoints[0].path).toBe("/metrics");
+        const sm = d.k8s("ServiceMonitor", API, NS).props.spec;
+        expect(sm.endpoints[0]).toMatchObject({ port: "http", path: "/metrics" });
+        expect(sm.selector.matchLabels).toEqual({ "app.kubernetes.io/name": API });
         expect(d.kind("CronJob").map((c) => c.props.metadata.name).sort()).toEqual([`${API}-cleanup`, `${API}-token-refresh`]);
+        for (const job of ["cleanup", "token-refresh"]) {
+            const pod = d.k8s("CronJob", `${API}-${job}`, NS).props.spec.jobTemplate.spec.template.spec;
+            // Both work on the workspace, with the API's environment.
+            expect(pod.volumes.find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName).toBe(`${API}-workspace`);
+            expect(pod.containers[0].envFrom).toEqual([{ configMapRef: { name: `${API}-config` } }]);
+        }
+    });
+
+    it("ships the Grafana dashboard: CPU and memory of every process, and whether the API's metrics target is up", () => {
+        const board = d.k8s("ConfigMap", `${stack}-workloads-dashboard`, "monitoring");
+        expect(board.props.metadata.labels.grafana_dashboard).toBe("1");
+        const titles = JSON.parse(Object.values(board.props.data)[0] as string).panels.map((p: any) => p.title);
+        for (const w of [API, APP, "ai-agents-processor", "ai-agents-webhook"]) expect(titles).toEqual(expect.arrayContaining([`${w}: CPU`, `${w}: memory`]));
+        expect(titles).toContain(`${API}: metrics targets up`);
+        expect(titles).not.toContain(`${APP}: metrics targets up`);
+    });
+
+    it("runs every process with the seed's security context: uid/gid/fsGroup 1001, non-root, no privilege escalation, all capabilities dropped", () => {
+        for (const w of [API, APP, "ai-agents-processor", "ai-agents-webhook"]) {
+            const pod = d.k8s("Deployment", w, NS).props.spec.template.spec;
+            expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+            expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ["ALL"] } });
+        }
     });
 
     it("runs the platform's images from ghcr.io/labrats-work: semver tags in dev, digests in prod", () => {
@@ -167,7 +192,7 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
         expect(np.ingress).toEqual([]);
         // The seed: the Kubernetes API (credential write-back), DNS, HTTPS to the AI provider and GitHub.
         expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", "0.0.0.0/0:443", expect.stringMatching(/^10\.\d+\.0\.10\/32:6443$/)]);
-        const flows = checkFlows(d.resources).flows.filter((f) => f.from === `${NS}/${EXECUTOR} (Jobs)`);
+        const flows = checkFlows(d.resources).flows.filter((f) => f.from === `${NS}/${EXECUTOR} (operator pods)`);
         expect(flows.map((f) => `${f.to}:${f.port} ${f.status}`).sort()).toEqual(["internet:443 allowed", "kube-system/kube-dns:53 allowed", "kubernetes.default.svc:443 allowed"]);
     });
 
@@ -179,6 +204,16 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
             expect(env.EXECUTOR_SERVICE_ACCOUNT).toBe(d.k8s("ServiceAccount", EXECUTOR, NS).props.metadata.name);
             expect(env.EXECUTOR_IMAGE).toMatch(executorImage);
         }
+    });
+
+    it("lets the receivers the API reconciles per WebhookSource in from Traefik and out to the API, and the API take them in", () => {
+        const np = d.k8s("NetworkPolicy", "ai-agents-webhook-receivers", NS).props.spec;
+        expect(np.podSelector.matchLabels).toEqual({ "app.kubernetes.io/part-of": "ai-agents", "app.kubernetes.io/component": "webhook" });
+        expect(peers(np.ingress, "from")).toEqual(["traefik/traefik:3001"]);
+        expect(peers(np.egress, "to")).toEqual(["kube-system/kube-dns:53,53", `${NS}/${API}:3001`]);
+        expect(peers(d.k8s("NetworkPolicy", API, NS).props.spec.ingress, "from")).toContain(`${NS}/webhook,ai-agents:3001`);
+        // No API rule: the receivers' ServiceAccount carries no token.
+        expect(d.k8s("ServiceAccount", "ai-agents-webhook-receivers", NS).props.automountServiceAccountToken).toBe(false);
     });
 
     it("holds uploads read-only in executor pods by admission, and declares the models cache for local inference", () => {
@@ -244,7 +279,7 @@ describe("ai-agents config errors, each naming stack and key", () => {
         expect(e.message).toContain(
             'stack "ai-agents-dev", agent-estate:workloads.ai-agents-api.env.UPLOADS_PVC_NAME.valueFrom.persistentVolumeClaim: points at PersistentVolumeClaim in namespace ai-agents "ai-agents-uploads", which this stack does not declare (declared: ai-agents-api-workspace, ai-agents-models-cache)',
         );
-        expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-processor.env.EXECUTOR_SERVICE_ACCOUNT.valueFrom.serviceAccount", message: expect.stringContaining('"ai-agents-executer", which this stack does not declare (declared: ai-agents-api, ai-agents-app, ai-agents-executor, ai-agents-processor, ai-agents-webhook)') });
+        expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-processor.env.EXECUTOR_SERVICE_ACCOUNT.valueFrom.serviceAccount", message: expect.stringContaining('"ai-agents-executer", which this stack does not declare (declared: ai-agents-api, ai-agents-app, ai-agents-executor, ai-agents-processor, ai-agents-webhook, ai-agents-webhook-receivers)') });
         expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE.valueFrom.image", message: expect.stringContaining('points at image pin "ai-agents-executor-codex"') });
         const shape = broken((v) => (v.workloads["ai-agents-api"].env.EXECUTOR_IMAGE = { valueFrom: { pin: "ai-agents-executor" } }));
         expect(shape.problems.map((p) => p.key)).toContain("agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE");
@@ -258,7 +293,7 @@ describe("ai-agents config errors, each naming stack and key", () => {
             t.podSelector = {};
         });
         expect(e.message).toContain('stack "ai-agents-dev", agent-estate:jobTemplates.ai-agents-executor.volumes[0].claimName: points at PersistentVolumeClaim "ai-agents-uploads", which this stack does not declare');
-        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[2]", message: expect.stringMatching(/workload "ai-agents-app" cannot create Jobs; add to agent-estate:workloads.ai-agents-app.apiAccess/) });
+        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[2]", message: expect.stringMatching(/workload "ai-agents-app" cannot create Jobs \(or other pods\); add to agent-estate:workloads.ai-agents-app.apiAccess/) });
         expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[3]", message: expect.stringContaining('points at workload "ai-agents-operator", which this stack does not declare') });
         expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.podSelector", message: expect.stringMatching(/at least one label/) });
         const wildcard = broken((v) => (v.jobTemplates["ai-agents-executor"].apiAccess[0].resourceNames = undefined));

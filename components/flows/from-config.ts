@@ -44,7 +44,7 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
     }
     // The Jobs operators create: the cell renders no pod of theirs, so their reach is declared here.
     for (const [t, spec] of Object.entries(cfg.jobTemplates)) {
-        const from = { name: `${t} (Jobs)`, namespace: spec.namespace, podSelector: spec.podSelector };
+        const from = { name: `${t} (operator pods)`, namespace: spec.namespace, podSelector: spec.podSelector };
         flows.push({ from, to: `${KUBE_DNS.service}.${KUBE_DNS.namespace}.svc:53`, protocol: "UDP", why: "DNS" });
         if (spec.network.externalHttps) flows.push({ from, to: `${INTERNET.host}:443`, why: `jobTemplates.${t}.network.externalHttps` });
         if (spec.apiAccess.length > 0) flows.push({ from, to: "kubernetes.default.svc:443", why: `jobTemplates.${t}.apiAccess` });

@@ -7,6 +7,8 @@ import { childName } from "../naming";
 export interface DashboardWorkload {
     name: string;
     namespace: string;
+    /** Prometheus scrapes its metrics (a ServiceMonitor): the dashboard shows whether each target is up. @default false */
+    scraped?: boolean;
 }
 
 export interface DashboardsArgs {
@@ -80,6 +82,7 @@ function workloadsDashboard(cell: string, workloads: DashboardWorkload[]): objec
         return [
             { title: `${w.name}: CPU`, expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{${sel}, container!=""}[5m]))`, unit: "cores" },
             { title: `${w.name}: memory`, expr: `sum by (pod) (container_memory_working_set_bytes{${sel}, container!=""})`, unit: "bytes" },
+            ...(w.scraped ? [{ title: `${w.name}: metrics targets up`, expr: `sum by (pod) (up{namespace="${w.namespace}", service="${w.name}"})`, unit: "short" }] : []),
         ];
     });
     return dashboard(`${cell}-workloads`.slice(0, 40), `${cell}: workloads`, panels);

@@ -23,16 +23,17 @@ export const jobVolumeSpec = z.strictObject({
 });
 
 /**
- * What a cell declares for the pods an operator workload creates at run time (executor Jobs): their
- * identity, their NetworkPolicy, the claims they mount. The operator writes the Job specs; the cell
- * owns everything the Jobs run as and may reach, so nothing the operator creates runs with more.
+ * What a cell declares for the pods an operator workload creates at run time (executor Jobs, or the
+ * Deployments it reconciles per custom resource): their identity, their NetworkPolicy, the claims they
+ * mount. The operator writes the pod specs; the cell owns everything those pods run as and may reach,
+ * so nothing the operator creates runs with more.
  */
 export const jobTemplateSpec = z.strictObject({
     namespace: dnsLabel.describe("Namespace the operator creates the Jobs in, one of `agent-estate:namespaces`."),
     launchedBy: z
         .array(dnsLabel)
         .min(1, { error: "must name the workload(s) that create the Jobs, e.g. [ai-agents-api]" })
-        .describe("The workloads (operators) that create these Jobs; each needs an `apiAccess` rule with `create` on `batch/jobs`."),
+        .describe("The workloads (operators) that create these Jobs; each needs an `apiAccess` rule with `create` on what makes the pods (`batch/jobs`, `apps/deployments`, ...)."),
     podSelector: labelMap
         .refine((m) => Object.keys(m).length > 0, { error: "must name at least one label the operator puts on the Jobs' pods; an empty selector would select every pod of the namespace" })
         .describe("The labels the operator puts on the pods of the Jobs it creates (e.g. `app.kubernetes.io/component: executor`); the NetworkPolicy and the admission policy select them."),
@@ -53,6 +54,9 @@ export type JobTemplateSpec = z.infer<typeof jobTemplateSpec>;
 
 /** `agent-estate:jobTemplates`: template name (its ServiceAccount's name too) → spec. */
 export const jobTemplatesSection = z.record(dnsLabel, jobTemplateSpec.describe("The identity and reach of the Jobs an operator workload creates, keyed by a name (a DNS label)."));
+
+/** `<apiGroup>/<resource>` of what makes pods: an operator that may create one of these launches pods. */
+const POD_CREATORS = new Set(["batch/jobs", "batch/cronjobs", "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets", "/pods"]);
 
 type Ctx = z.RefinementCtx;
 interface JobTemplatesInput {
@@ -77,8 +81,8 @@ export function checkJobTemplates(cfg: JobTemplatesInput, ctx: Ctx): void {
             const launcher = cfg.workloads[l];
             if (!launcher) return issue([t, "launchedBy", i], notDeclared("workload", l, Object.keys(cfg.workloads), "name the workload that creates the Jobs"));
             if (launcher.namespace !== spec.namespace) return issue([t, "launchedBy", i], `workload "${l}" runs in namespace ${launcher.namespace}, the Jobs in ${spec.namespace}; its namespaced Role cannot create them there`);
-            const creates = launcher.apiAccess.some((r) => r.apiGroups.includes("batch") && r.resources.includes("jobs") && r.verbs.includes("create") && r.clusterScope === undefined);
-            if (!creates) issue([t, "launchedBy", i], `workload "${l}" cannot create Jobs; add to agent-estate:workloads.${l}.apiAccess a rule { apiGroups: [batch], resources: [jobs], verbs: [create, ...] }`);
+            const creates = launcher.apiAccess.some((r) => r.verbs.includes("create") && r.clusterScope === undefined && r.apiGroups.some((g) => r.resources.some((res) => POD_CREATORS.has(`${g}/${res}`))));
+            if (!creates) issue([t, "launchedBy", i], `workload "${l}" cannot create Jobs (or other pods); add to agent-estate:workloads.${l}.apiAccess a rule { apiGroups: [batch], resources: [jobs], verbs: [create, ...] }`);
         });
         for (const side of ["ingressFrom", "egressTo"] as const) {
             spec.network[side].forEach((p, i) => {
