@@ -11,6 +11,7 @@ export default defineConfig({
         pool: "forks",
         isolate: false,
         maxWorkers: 2,
+        setupFiles: ["test/setup.ts"],
         testTimeout: 60_000,
         hookTimeout: 60_000,
     },
