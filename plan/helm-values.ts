@@ -42,6 +42,7 @@ export function helmSchemaFolder(chart: string, version: string): string {
 }
 
 interface ChartSchema {
+    /** The schema's folder, relative to {@link VENDORED_HELM_DIR}. */
     folder: string;
     root: JsonSchema;
     /** The object schema of the values (the root, or what the root `$ref`s). */
@@ -51,19 +52,39 @@ interface ChartSchema {
     defaults?: Record<string, unknown>;
 }
 
-const schemas = new Map<string, ChartSchema | undefined>();
+/** The schemas of one chart version: its own (key undefined) and its subcharts', each under the values key it reads. */
+type ChartSchemas = Array<{ key?: string; schema: ChartSchema }>;
 
-/** The vendored schema of a chart version, parsed once; undefined when none is vendored. */
-function chartSchema(folder: string): ChartSchema | undefined {
-    if (schemas.has(folder)) return schemas.get(folder);
-    const file = path.join(VENDORED_HELM_DIR, folder, "values.schema.json");
-    let found: ChartSchema | undefined;
-    if (fs.existsSync(file)) {
-        const root = JSON.parse(fs.readFileSync(file, "utf8")) as JsonSchema;
-        found = { folder, root, values: resolveLocal(root, root), draft2020: String(root.$schema).includes("2020-12"), validators: new Map() };
+const schemas = new Map<string, ChartSchemas>();
+
+/**
+ * The vendored schemas of a chart version, parsed once: `<folder>/values.schema.json` for the chart's own
+ * values, `<folder>/charts/<key>/values.schema.json` for a subchart's (Helm checks a subchart's values,
+ * found under its name or alias, against the subchart's own schema). Empty when none is vendored.
+ */
+function chartSchemas(folder: string): ChartSchemas {
+    let found = schemas.get(folder);
+    if (!found) {
+        found = [];
+        const own = loadSchema(folder);
+        if (own) found.push({ schema: own });
+        const sub = path.join(VENDORED_HELM_DIR, folder, "charts");
+        if (fs.existsSync(sub)) {
+            for (const key of fs.readdirSync(sub).sort()) {
+                const schema = loadSchema(path.join(folder, "charts", key));
+                if (schema) found.push({ key, schema });
+            }
+        }
+        schemas.set(folder, found);
     }
-    schemas.set(folder, found);
     return found;
+}
+
+function loadSchema(folder: string): ChartSchema | undefined {
+    const file = path.join(VENDORED_HELM_DIR, folder, "values.schema.json");
+    if (!fs.existsSync(file)) return undefined;
+    const root = JSON.parse(fs.readFileSync(file, "utf8")) as JsonSchema;
+    return { folder, root, values: resolveLocal(root, root), draft2020: String(root.$schema).includes("2020-12"), validators: new Map() };
 }
 
 /** A schema with its local `$ref` followed (`#/$defs/...`), for the root object's `properties`. */
@@ -175,6 +196,32 @@ function describe(e: ErrorObject): string {
     return e.message ?? "is invalid";
 }
 
+/** A subchart's values as Helm hands them over: the parent's `global` merged into the subchart's own. */
+function withGlobals(values: Record<string, unknown>, global: unknown): Record<string, unknown> {
+    return isMap(global) ? { ...values, global: coalesce(values.global, global) } : values;
+}
+
+/**
+ * One chart's values against its schema, as Helm checks them: a required key may come from the chart's
+ * defaults, so when one is missing the values are merged over them and checked again. Each error has the
+ * path of the value it is about (the unknown or missing key included) and what is wrong.
+ */
+function check(schema: ChartSchema, values: unknown): Array<{ parts: string[]; message: string; aboutKey: boolean }> {
+    const keys = (v: unknown) => (isMap(v) ? Object.keys(v).sort() : []);
+    let validate = validatorFor(schema, keys(values));
+    if (!validate(values) && validate.errors?.some((e) => e.keyword === "required")) {
+        const merged = coalesce(withoutNulls(defaultsOf(schema)), values);
+        validate = validatorFor(schema, keys(merged));
+        validate(merged);
+    }
+    return (validate.errors ?? []).map((e) => {
+        const { missingProperty, additionalProperty } = e.params as { missingProperty?: string; additionalProperty?: string };
+        const key = missingProperty ?? additionalProperty;
+        const parts = segments(e.instancePath);
+        return { parts: key === undefined ? parts : [...parts, key], message: describe(e), aboutKey: key !== undefined };
+    });
+}
+
 /** The add-on a release belongs to: its nearest ancestor that is not the generic HelmAddon wrapper. */
 function addonOf(r: PlannedResource, byUrn: Map<string, PlannedResource>): string {
     let cur: PlannedResource | undefined = r.parent ? byUrn.get(r.parent) : undefined;
@@ -200,32 +247,29 @@ export function validateHelmValues(resources: readonly PlannedResource[]): { err
         if (typeof chart !== "string" || typeof version !== "string") continue;
         const redacted = (r.props as { values?: unknown }).values;
         const plain = r.plaintext ? (r.plaintext as { values?: unknown }).values : redacted;
-        const schema = chartSchema(helmSchemaFolder(chart, version));
-        if (!schema) {
-            const chartName = chartNameOf(chart);
+        const found = chartSchemas(helmSchemaFolder(chart, version));
+        const chartName = chartNameOf(chart);
+        if (found.length === 0) {
             const empty = plain === undefined || (isMap(plain) && Object.keys(plain).length === 0);
             if (!empty && !(chartName in TYPED_HELM_VALUES)) {
                 unvalidated.set(`helm chart ${chartName} ${version}`, `no values.schema.json vendored under schemas/helm/${helmSchemaFolder(chart, version)}/, and its values are not typed by the program (they come from config as written)`);
             }
             continue;
         }
-        let values = withoutNulls(plain ?? {});
-        let validate = validatorFor(schema, isMap(values) ? Object.keys(values).sort() : []);
-        if (!validate(values) && validate.errors?.some((e) => e.keyword === "required")) {
-            // Helm checks the values merged over the chart's defaults: a required key may come from them.
-            values = coalesce(withoutNulls(defaultsOf(schema)), values);
-            validate = validatorFor(schema, isMap(values) ? Object.keys(values).sort() : []);
-            validate(values);
-        }
-        const release = `${(byUrn ??= new Map(resources.map((x) => [x.urn, x]))) && addonOf(r, byUrn)}: Helm release "${String(name ?? r.name)}" (chart ${chartNameOf(chart)} ${version})`;
-        for (const e of validate.errors ?? []) {
-            const parts = segments(e.instancePath);
-            const value = at(values, parts);
-            if (value === UNKNOWN || (typeof value === "string" && underSecret(redacted, parts))) continue;
-            const { missingProperty, additionalProperty } = e.params as { missingProperty?: string; additionalProperty?: string };
-            const key = missingProperty ?? additionalProperty;
-            const where = key === undefined ? parts : [...parts, key];
-            errors.push({ urn: r.urn, message: `${release} value ${valuesPath(where) || "(the values)"}: ${describe(e)}` });
+        const all = withoutNulls(plain ?? {});
+        const release = `${addonOf(r, (byUrn ??= new Map(resources.map((x) => [x.urn, x]))))}: Helm release "${String(name ?? r.name)}" (chart ${chartName} ${version})`;
+        for (const { key, schema } of found) {
+            // A subchart is checked only when the release sets its values; it sees the parent's globals too.
+            const sub = key === undefined ? undefined : at(all, [key]);
+            if (key !== undefined && !isMap(sub)) continue;
+            const own = isMap(sub) ? withGlobals(sub, at(all, ["global"])) : all;
+            for (const e of check(schema, own)) {
+                const parts = key === undefined ? e.parts : [key, ...e.parts];
+                // A key unknown or missing is the program's; a value in the plan may be a secret's ciphertext.
+                const value = at(all, parts);
+                if (!e.aboutKey && (value === UNKNOWN || (typeof value === "string" && underSecret(redacted, parts)))) continue;
+                errors.push({ urn: r.urn, message: `${release} value ${valuesPath(parts) || "(the values)"}: ${e.message}` });
+            }
         }
     }
     return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };

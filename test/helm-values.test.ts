@@ -17,8 +17,12 @@ const STACKS = fs
     .filter((s): s is string => s !== undefined && s !== "delivery")
     .sort();
 
-/** The charts that ship a values.schema.json at the versions the stacks pin (see schemas/helm/README.md). */
-const CHARTS_WITH_SCHEMA = ["cert-manager", "cloudnative-pg", "external-secrets", "opentelemetry-collector", "traefik"];
+/** The charts that ship a values.schema.json at the versions the stacks pin, or whose subcharts do (langfuse; see schemas/helm/README.md). */
+const CHARTS_WITH_SCHEMA = ["cert-manager", "cloudnative-pg", "external-secrets", "langfuse", "opentelemetry-collector", "traefik"];
+
+/** Every values.schema.json under a folder, relative to it. */
+const schemaFiles = (folder: string): string[] =>
+    (fs.readdirSync(path.join(VENDORED_HELM_DIR, folder), { recursive: true }) as string[]).filter((f) => path.basename(f) === "values.schema.json").sort();
 
 const releasesOf = async (stack: string) => (await declare(stack)).ofType(HELM_RELEASE);
 const pinOf = (r: PlannedResource) => {
@@ -30,13 +34,20 @@ describe("Helm values are checked against the chart's own schema at the pinned v
     it.each(STACKS)("%s: every release of a chart with a schema has it vendored, and its values meet it", async (stack) => {
         const releases = await releasesOf(stack);
         const withSchema = releases.filter((r) => CHARTS_WITH_SCHEMA.includes(pinOf(r).chart));
-        for (const r of withSchema) expect(fs.existsSync(path.join(VENDORED_HELM_DIR, pinOf(r).folder, "values.schema.json")), `${pinOf(r).folder} is vendored`).toBe(true);
+        for (const r of withSchema) expect(fs.existsSync(path.join(VENDORED_HELM_DIR, pinOf(r).folder)), `${pinOf(r).folder} is vendored`).toBe(true);
         expect(validateHelmValues(releases).errors).toEqual([]);
     });
 
-    it("dev validates the values of its Traefik, cert-manager, External Secrets, CloudNativePG and collector releases", async () => {
+    it("dev validates the values of its Traefik, cert-manager, External Secrets, CloudNativePG and collector releases, and Langfuse's stores", async () => {
         const validated = (await releasesOf("dev")).map(pinOf).filter((p) => fs.existsSync(path.join(VENDORED_HELM_DIR, p.folder)));
-        expect(validated.map((p) => p.folder).sort()).toEqual(["cert-manager-v1.16.2", "cloudnative-pg-0.22.1", "external-secrets-0.10.7", "opentelemetry-collector-0.108.0", "traefik-33.2.1"]);
+        expect(Object.fromEntries(validated.map((p) => [p.folder, schemaFiles(p.folder)]))).toEqual({
+            "cert-manager-v1.16.2": ["values.schema.json"],
+            "cloudnative-pg-0.22.1": ["values.schema.json"],
+            "external-secrets-0.10.7": ["values.schema.json"],
+            "langfuse-1.2.5": ["charts/postgresql/values.schema.json", "charts/redis/values.schema.json"],
+            "opentelemetry-collector-0.108.0": ["values.schema.json"],
+            "traefik-33.2.1": ["values.schema.json"],
+        });
     });
 
     it("a chart with no schema is typed by the program or listed as not validated (Rooster's Enterprise charts, whose values come from config)", async () => {
@@ -68,10 +79,13 @@ describe("Helm values are checked against the chart's own schema at the pinned v
         expect(vendored.sort()).toEqual([...pinned].sort());
         const readme = fs.readFileSync(path.join(VENDORED_HELM_DIR, "README.md"), "utf8");
         for (const folder of vendored) {
-            expect(readme, `schemas/helm/README.md says where ${folder} came from`).toMatch(new RegExp(`\\| \`${folder.replace(/\./g, "\\.")}\` \\| github\\.com/`));
-            const schema = fs.readFileSync(path.join(VENDORED_HELM_DIR, folder, "values.schema.json"), "utf8");
-            // Helm checks the values merged over the chart's defaults: a schema that requires keys needs them.
-            if (/"required"\s*:/.test(schema)) expect(fs.existsSync(path.join(VENDORED_HELM_DIR, folder, "values.yaml")), `${folder}/values.yaml`).toBe(true);
+            expect(schemaFiles(folder).length, `${folder} holds a schema`).toBeGreaterThan(0);
+            for (const file of schemaFiles(folder)) {
+                const dir = path.dirname(path.join(folder, file));
+                expect(readme, `schemas/helm/README.md says where ${dir} came from`).toContain(`| \`${dir}\` | github.com/`);
+                // Helm checks the values merged over the chart's defaults: a schema that requires keys needs them.
+                if (/"required"\s*:/.test(fs.readFileSync(path.join(VENDORED_HELM_DIR, folder, file), "utf8"))) expect(fs.existsSync(path.join(VENDORED_HELM_DIR, dir, "values.yaml")), `${dir}/values.yaml`).toBe(true);
+            }
         }
     });
 });
@@ -117,6 +131,15 @@ describe("a values error is a plan error naming the add-on, the release, the val
             'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value ports.otlp.containerPort: must be integer',
             'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value replicaCount: must be integer',
         ]);
+    });
+
+    it("a subchart's values are checked against the subchart's own schema, under its alias, with the parent's globals", () => {
+        const langfuse = (values: unknown) => release("langfuse", "1.2.5", values);
+        expect(messages([langfuse({ global: { defaultStorageClass: "kaze-longhorn" }, redis: { deploy: true, auth: { enabled: "yes" } }, postgresql: { auth: { username: 1 } } })])).toEqual([
+            'release r: Helm release "r" (chart langfuse 1.2.5) value postgresql.auth.username: must be string',
+            'release r: Helm release "r" (chart langfuse 1.2.5) value redis.auth.enabled: must be boolean',
+        ]);
+        expect(messages([langfuse({ langfuse: { anything: true } })])).toEqual([]);
     });
 
     it("checks what Helm checks: a null deletes its key, a required key may come from the chart's defaults", () => {
