@@ -40,7 +40,7 @@ import { OtelCollector } from "./addons/otel-collector";
 import { Dashboards } from "./observability/dashboards";
 import { Longhorn } from "./storage/longhorn";
 import { CellFlows } from "./flows/cell-flows";
-import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, configFlows } from "./flows/from-config";
+import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 import { ServiceDestinationRule } from "./mesh/destination-rule";
 import { meshNamespaceLabels } from "./mesh/namespace";
@@ -153,7 +153,7 @@ export class Cell extends pulumi.ComponentResource {
         this.namespaces = Object.fromEntries(
             cfg.namespaces.map((ns) => [
                 ns.name,
-                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...meshNamespaceLabels(cfg.mesh, ns.name), ...this.labels }, podSecurity: ns.podSecurity.level, podSecurityReason: ns.podSecurity.reason }, this.k8sOpts),
+                new CellNamespace(`ns-${ns.name}`, { name: ns.name, labels: { ...ns.labels, ...meshNamespaceLabels(cfg.mesh, ns.name), ...this.labels }, podSecurity: ns.podSecurity.level, podSecurityReason: ns.podSecurity.reason, shared: ns.sharedWith === undefined ? undefined : { with: ns.sharedWith, ownPods: cellSelector(cfg.cell.name) } }, this.k8sOpts),
             ]),
         );
 
@@ -553,7 +553,7 @@ export class Cell extends pulumi.ComponentResource {
         const proxies = Object.entries(cfg.gateways).flatMap(([g, spec]) =>
             [g, gatewayServiceName(g, spec)].map((service) => ({ service, namespace: spec.namespace, podSelector: { ...this.gateways[g].podLabels }, ports: spec.listeners.map((l) => ({ port: l.port })), owner: `Gateway ${g}` })),
         );
-        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres, this.addons.monitoring].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : [])];
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres, this.addons.monitoring].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : []), ...clusterServiceEndpoints(cfg.clusterServices)];
         const apiServer = apiServerEndpoint(cfg);
         const meshed = Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, podSelector: workloadSelector(w), port: spec.port, gatewayBound: bindsGateway(spec.mesh?.virtualService?.gateways) }));
         return new CellFlows(

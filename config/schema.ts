@@ -10,6 +10,7 @@ import { kagentSection } from "./sections/kagent";
 import { checkEnvReferences, checkReferences } from "./references";
 import { checkJobTemplates, jobTemplatesSection } from "./sections/job-templates";
 import { checkMesh, meshSection } from "./sections/mesh";
+import { checkClusterServices, clusterServicesSection } from "./sections/cluster-services";
 import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
 import { checkIngresses, ingressesSection } from "./sections/ingress";
 import { checkSecretRefs, checkSecrets, existingSecretsSection, tailscaleSection, vaultSection } from "./sections/secrets";
@@ -66,6 +67,11 @@ export const cellConfigSchema = z
         agentgateway: agentgatewaySection
             .optional()
             .describe("AgentGateway: its pinned control plane, LLM and MCP backends with their routes, and its policies. Default: not installed."),
+        clusterServices: clusterServicesSection
+            .default({})
+            .describe(
+                "Services of the cluster the cell reaches but does not run (another team's APIs, a database run beside the cell), by name: the flows check resolves URLs that name them and judges the NetworkPolicies at both ends. Default: {}.",
+            ),
         mesh: meshSection
             .optional()
             .describe("The cluster's Istio service mesh: data plane (sidecar or ambient), whether the Istio CNI runs, the cell's namespaces in it, istiod and the ingress gateway. Default: no mesh."),
@@ -98,6 +104,7 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["workloads", "jobTemplates", "images"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },
     { needs: ["namespaces", "workloads", "vault", "existingSecrets"], check: (cfg, ctx) => checkSecretRefs(cfg, ctx) },
     { needs: ["namespaces", "workloads", "mesh"], check: (cfg, ctx) => checkMesh(cfg, ctx) },
+    { needs: ["namespaces", "clusterServices"], check: (cfg, ctx) => checkClusterServices(cfg, ctx) },
 ];
 
 /** Every workload's namespace, images and peers exist; a workload that calls the API server can reach it. */

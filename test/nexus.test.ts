@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCellConfig, RawStackConfig } from "../config/parse";
 import { plan, PlanResult } from "../plan/plan";
-import { configErrorOf, rawStackConfig } from "./harness";
+import { configErrorOf, declare, rawStackConfig, stackConfig } from "./harness";
 
 /** Seed 004: OpenClaw on the Nexus K3s cluster, as the `nexus` stack declares it. One plan serves every assertion of the first block. */
 
@@ -115,6 +115,23 @@ describe("the nexus stack (seed 004)", () => {
         const ns = named("Namespace", NS).props.metadata.labels;
         expect(ns["istio-injection"]).toBe("enabled");
         expect(ns["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    });
+
+    it("labels the shared nexus namespace without owning it, and closes only the cell's own pods there", () => {
+        const ns = named("Namespace", NS);
+        expect(ns.type).toBe("kubernetes:core/v1:NamespacePatch");
+        expect(ns.props.metadata.annotations["agent-estate/shared-with"]).toMatch(/Nexus services/);
+        const deny = result.resources.find((r) => (r.props as any).kind === "NetworkPolicy" && (r.props as any).metadata.name === "default-deny") as Obj;
+        expect(deny.props.spec).toEqual({ podSelector: { matchLabels: { "agent-estate/cell": "nexus" } }, policyTypes: ["Ingress", "Egress"] });
+        expect(pod().metadata.labels["agent-estate/cell"]).toBe("nexus");
+    });
+
+    it("resolves every flow it is handed (the Nexus services, PostgreSQL, Redis, istiod, the gateway in) and allows each", () => {
+        const to = (t: string, port: number) => result.flows.flows.find((f) => f.to === t && f.port === port);
+        for (const [t, port] of [["nexus/nexus-graphrag-enhanced", 9051], ["nexus/nexus-graphrag-enhanced", 9052], ["nexus/mageagent", 8081], ["nexus-data/nexus-postgres", 5432], ["nexus-data/nexus-redis", 6379], ["istio-system/istiod", 15012], [`${NS}/${W}`, 8080]] as const) {
+            expect(to(t, port)?.status, `${t}:${port}`).toBe("allowed");
+        }
+        expect(result.flows.flows.filter((f) => f.status !== "allowed")).toEqual([]);
     });
 
     describe("the VirtualService", () => {
@@ -293,6 +310,12 @@ describe("the nexus stack's configuration errors", () => {
         expectProblem(raw, `agent-estate:workloads.${W}.network.ingressFrom[4].workload`, /set network.betweenReplicas: true/);
     });
 
+    it("refuses a Service the cell does not run in a namespace the cell owns (its default deny would cut it off)", () => {
+        const raw = nexusRaw();
+        delete (raw as any).values.namespaces[0].sharedWith;
+        expectProblem(raw, "agent-estate:clusterServices.nexus-auth.namespace", /"nexus" is a namespace the cell owns.*sharedWith/);
+    });
+
     it("accepts build-id tags only as this cell's images.buildTags describes them, never latest", () => {
         const raw = nexusRaw();
         (raw as any).values.images.pins[W].tag = "nexus-openclaw-latest";
@@ -303,6 +326,50 @@ describe("the nexus stack's configuration errors", () => {
         const unanchored = nexusRaw();
         (unanchored as any).values.images.buildTags = "nexus-openclaw-[0-9]{8}";
         expectProblem(unanchored, "agent-estate:images.buildTags", /anchored at both ends/);
+    });
+});
+
+describe("the nexus stack with Vault: the same Secret references, delivered by External Secrets", () => {
+    it("declares an ExternalSecret for api-keys and nexus-secrets, and the Deployment reads them as before, after them", async () => {
+        const raw = rawStackConfig("nexus");
+        const existing = raw.values.existingSecrets as Record<string, { namespace: string; keys: string[] }>;
+        const pem = (rawStackConfig("rooster").values.vault as { kubernetesCaCert: string }).kubernetesCaCert;
+        const d = await declare(
+            stackConfig("nexus", {
+                remove: ["existingSecrets"],
+                set: {
+                    kubernetes: { ...raw.values.kubernetes, apiServer: "https://157.173.102.118:6443" },
+                    vault: { address: "https://vault.adverant.ai:8200", kubernetesCaCert: pem, secrets: Object.fromEntries(Object.entries(existing).map(([n, e]) => [n, { namespace: e.namespace, keys: e.keys }])) },
+                    addons: { externalSecrets: { chart: { repo: "https://charts.external-secrets.io", chart: "external-secrets", version: "0.10.7" } } },
+                },
+                secrets: { vaultToken: "v1:opaque" },
+            }),
+        );
+        const es = d.k8s("ExternalSecret", "api-keys", NS);
+        expect(es.props.spec.target.name).toBe("api-keys");
+        const deployment = d.k8s("Deployment", W);
+        const env = Object.fromEntries(deployment.props.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef]));
+        expect(env.ANTHROPIC_API_KEY).toEqual({ name: "api-keys", key: "ANTHROPIC_API_KEY" });
+        expect(deployment.dependencies).toEqual(expect.arrayContaining([es.urn, d.k8s("ExternalSecret", "nexus-secrets", NS).urn]));
+    });
+});
+
+describe("the nexus stack on the ambient data plane", () => {
+    it("labels the namespace for ambient, needs no istiod egress from the pods, and opens HBONE (15008) beside every pod peer's ports", async () => {
+        const raw = rawStackConfig("nexus");
+        const d = await declare(stackConfig("nexus", { set: { mesh: { ...(raw.values.mesh as object), dataPlane: "ambient" } } }));
+        const labels = d.k8s("Namespace", NS).props.metadata.labels;
+        expect(labels["istio.io/dataplane-mode"]).toBe("ambient");
+        expect(labels["istio-injection"]).toBeUndefined();
+        const np = d.k8s("NetworkPolicy", W).props.spec;
+        const ns = (r: any) => r.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"];
+        expect(np.egress.filter((r: any) => ns(r.to[0]) === "istio-system")).toEqual([]);
+        const gateway = np.ingress.find((r: any) => ns(r.from[0]) === "istio-system");
+        expect(gateway.ports.map((p: any) => p.port)).toEqual([8080, 15008]);
+        const redis = np.egress.find((r: any) => ns(r.to[0]) === "nexus-data" && r.to[0].podSelector.matchLabels.app === "nexus-redis");
+        expect(redis.ports.map((p: any) => p.port)).toEqual([6379, 15008]);
+        // Addresses outside the pod network are not in the mesh.
+        expect(np.egress.find((r: any) => r.to[0].ipBlock?.cidr === "157.173.102.118/32").ports).toEqual([{ port: 6443, protocol: "TCP" }]);
     });
 });
 

@@ -19,6 +19,11 @@ export function apiServerEndpoint(cfg: CellConfig): ExternalEndpoint | undefined
     return { host: "kubernetes.default.svc", addresses: egress.map((e) => e.cidr), ports: [{ port: 443, targetPort: egress[0].ports[0] }], owner: "agent-estate:kubernetes.apiServerEgress" };
 }
 
+/** The Services of the cluster the cell uses but does not run (`agent-estate:clusterServices`). */
+export function clusterServiceEndpoints(services: CellConfig["clusterServices"]): ServiceEndpoint[] {
+    return Object.entries(services).map(([service, s]) => ({ service, namespace: s.namespace, podSelector: { ...s.podSelector }, ports: s.ports.map((port) => ({ port })), owner: `agent-estate:clusterServices.${service}` }));
+}
+
 /** The public internet, for `externalHttps`: hosts (LLM providers, GitHub) the workloads' SDKs know, not the config. */
 export const INTERNET: ExternalEndpoint = { host: "internet", owner: "network.externalHttps" };
 

@@ -17,6 +17,12 @@ export interface CellNamespaceArgs {
     podSecurity?: "restricted" | "baseline" | "privileged";
     /** Why the namespace is not `restricted`, kept on the namespace as an annotation for whoever audits it. @default - none */
     podSecurityReason?: string;
+    /**
+     * The namespace exists and runs pods this program does not manage (which, in a sentence): it is labelled
+     * through a server-side-apply patch instead of being created, and its default deny selects `ownPods` only.
+     * @default - the namespace is the cell's: created, and closed for every pod
+     */
+    shared?: { with: string; ownPods: Record<string, string> };
 }
 
 /**
@@ -25,7 +31,8 @@ export interface CellNamespaceArgs {
  * what they need with their own policies.
  */
 export class CellNamespace extends pulumi.ComponentResource {
-    readonly namespace: k8s.core.v1.Namespace;
+    /** The Namespace, or the patch that labels a namespace the cell shares. */
+    readonly namespace: k8s.core.v1.Namespace | k8s.core.v1.NamespacePatch;
     readonly defaultDeny: k8s.networking.v1.NetworkPolicy;
     /** The namespace's name, known at declaration time, for the components that place objects in it. */
     readonly name: string;
@@ -35,12 +42,18 @@ export class CellNamespace extends pulumi.ComponentResource {
         const level = args.podSecurity ?? "restricted";
         this.name = args.name;
 
-        this.namespace = new k8s.core.v1.Namespace(
+        const annotations = {
+            ...(args.podSecurityReason === undefined ? {} : { "agent-estate/pod-security-reason": args.podSecurityReason }),
+            ...(args.shared === undefined ? {} : { "agent-estate/shared-with": args.shared.with }),
+        };
+        // A shared namespace is only labelled (server-side apply owns just these fields): deleting the cell leaves it and its other pods.
+        const Kind = args.shared ? k8s.core.v1.NamespacePatch : k8s.core.v1.Namespace;
+        this.namespace = new Kind(
             name,
             {
                 metadata: {
                     name: args.name,
-                    ...(args.podSecurityReason === undefined ? {} : { annotations: { "agent-estate/pod-security-reason": args.podSecurityReason } }),
+                    ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
                     labels: {
                         ...args.labels,
                         "pod-security.kubernetes.io/enforce": level,
@@ -57,7 +70,8 @@ export class CellNamespace extends pulumi.ComponentResource {
             childName(name, "default-deny"),
             {
                 metadata: { name: "default-deny", namespace: args.name, labels: args.labels },
-                spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+                // In a shared namespace, the cell's pods only: the other software keeps the traffic its owners allow.
+                spec: { podSelector: args.shared ? { matchLabels: args.shared.ownPods } : {}, policyTypes: ["Ingress", "Egress"] },
             },
             { parent: this, dependsOn: [this.namespace] },
         );

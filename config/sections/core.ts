@@ -71,6 +71,13 @@ export const podSecuritySpec = z
 export const namespaceSpec = z.strictObject({
     name: dnsLabel.describe('Namespace name, a DNS label; not "default" and not a namespace an add-on creates.'),
     labels: z.record(z.string(), z.string()).optional().describe("Extra labels; the Pod Security Standards labels are always set and cannot be weakened here."),
+    sharedWith: z
+        .string()
+        .min(20, { error: "must say, in a sentence, which software this program does not manage also runs in the namespace, e.g. \"the Nexus services (GraphRAG, MageAgent, Auth, the API gateway)\"" })
+        .optional()
+        .describe(
+            "The namespace exists and also runs pods this program does not manage (say which): the cell labels it (Pod Security, mesh) without owning it, and its default deny selects the cell's own pods only, so the other pods keep their traffic. Default: the cell creates and owns the namespace.",
+        ),
     podSecurity: podSecuritySpec
         .default({ level: "restricted" })
         .describe('Pod Security Standards level, with the reason when it is not "restricted" (e.g. an operator namespace). Default: { level: "restricted" }.'),

@@ -2,7 +2,7 @@
 // namespace reachable before a policy says so.
 import { eachDecision, isK8s, list, Obj } from "../common";
 import { resourcePolicy, stackPolicy } from "../define";
-import { carriesPod } from "../pod";
+import { carriesPod, podOf } from "../pod";
 
 const networking = "networking.k8s.io";
 
@@ -49,28 +49,37 @@ export const ingressTls = resourcePolicy({
     },
 });
 
-/** A NetworkPolicy that selects every pod and allows nothing in either direction. */
-function isDefaultDeny(np: Obj): boolean {
+/**
+ * The labels a deny-all NetworkPolicy selects by (both policy types, no rules, no matchExpressions):
+ * `{}` for every pod of its namespace; undefined when the policy allows something.
+ */
+function denyAllSelector(np: Obj): Record<string, string> | undefined {
     const selector = np.spec?.podSelector ?? {};
-    const selectsAll = Object.keys(selector.matchLabels ?? {}).length === 0 && list(selector.matchExpressions).length === 0;
     const types = list<string>(np.spec?.policyTypes);
-    return selectsAll && types.includes("Ingress") && types.includes("Egress")
-        && list(np.spec?.ingress).length === 0 && list(np.spec?.egress).length === 0;
+    const denies = types.includes("Ingress") && types.includes("Egress") && list(np.spec?.ingress).length === 0 && list(np.spec?.egress).length === 0;
+    return denies && list(selector.matchExpressions).length === 0 ? (selector.matchLabels ?? {}) : undefined;
 }
 
 export const defaultDeny = stackPolicy({
     name: "namespace-default-deny",
-    description: "Every namespace that runs workloads has a default-deny NetworkPolicy (podSelector {}, Ingress and Egress, no rules).",
+    description:
+        "Every workload's pods are closed by default: a NetworkPolicy of their namespace with both policy types and no rules selects them (podSelector {}; in a namespace the cell shares with software it does not manage, the cell's own pods).",
     remediationSteps: "Declare the namespace through the estate's namespace component, which adds the default-deny policy.",
     check: (resources, report) => {
-        const denied = new Set<string>();
+        const denied = new Map<string, Array<Record<string, string>>>();
         eachDecision(resources.filter(r => isK8s(r.type, networking, "NetworkPolicy")), np => {
-            if (isDefaultDeny(np.props)) denied.add(np.props.metadata?.namespace ?? "default");
+            const selector = denyAllSelector(np.props);
+            const ns = np.props.metadata?.namespace ?? "default";
+            if (selector) denied.set(ns, [...(denied.get(ns) ?? []), selector]);
         });
         eachDecision(resources.filter(r => carriesPod(r.type)), w => {
             const ns = w.props.metadata?.namespace ?? "default";
+            const labels: Record<string, unknown> = podOf(w.type, w.props)?.podMetadata?.labels ?? {};
+            const covered = (denied.get(ns) ?? []).some(sel => Object.entries(sel).every(([k, v]) => labels[k] === v));
             // A workload in `default` is workload-namespace's finding: it must move, not get a policy there.
-            if (ns !== "default" && !denied.has(ns)) report(`${w.name} runs in namespace ${ns}, which has no default-deny NetworkPolicy`, w.urn);
+            if (ns === "default" || covered) return;
+            if (!denied.has(ns)) report(`${w.name} runs in namespace ${ns}, which has no default-deny NetworkPolicy`, w.urn);
+            else report(`${w.name} runs in namespace ${ns}, whose default-deny NetworkPolicies do not select its pods`, w.urn);
         });
     },
 });

@@ -1,6 +1,6 @@
 // Network: exposure only where allowed, TLS on every Ingress host, default-deny per namespace.
 import { describe, expect, it } from "vitest";
-import { checkOne, defaultDenyPolicy, k8s, podKinds, workload } from "./fixtures";
+import { changed, checkOne, defaultDenyPolicy, k8s, podKinds, workload } from "./fixtures";
 
 const messages = (policy: string, r: Parameters<typeof checkOne>[1], config?: Record<string, unknown>) =>
     checkOne(policy, r, config ? { config } : {}).map(v => v.message);
@@ -50,6 +50,21 @@ describe("namespace-default-deny", () => {
         const ingressOnly = defaultDenyPolicy();
         (ingressOnly.props as any).spec.policyTypes = ["Ingress"];
         expect(messages("namespace-default-deny", [ingressOnly, workload()])).toHaveLength(1);
+    });
+});
+
+describe("namespace-default-deny in a namespace the cell shares", () => {
+    const cellDeny = (labels: Record<string, string>) => k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "agents-default-deny", { spec: { podSelector: { matchLabels: labels }, policyTypes: ["Ingress", "Egress"] } }, { name: "default-deny" });
+    const ofCell = changed(workload("Deployment"), (_spec, props) => { props.spec.template.metadata.labels["agent-estate/cell"] = "nexus"; });
+    it("a deny-all policy that selects the cell's pods covers the cell's workloads", () => {
+        expect(messages("namespace-default-deny", [cellDeny({ "agent-estate/cell": "nexus" }), ofCell])).toEqual([]);
+    });
+    it("one that selects other pods does not, and says so", () => {
+        expect(messages("namespace-default-deny", [cellDeny({ "agent-estate/cell": "kaze" }), ofCell])).toEqual(["agent runs in namespace agents, whose default-deny NetworkPolicies do not select its pods"]);
+    });
+    it("a policy with a rule is no deny-all, whatever it selects", () => {
+        const allows = k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow", { spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"], egress: [{}] } });
+        expect(messages("namespace-default-deny", [allows, ofCell])).toEqual(["agent runs in namespace agents, which has no default-deny NetworkPolicy"]);
     });
 });
 
