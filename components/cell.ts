@@ -361,6 +361,7 @@ export class Cell extends pulumi.ComponentResource {
             ]),
             apiServerEgress: apiServerPeers(cfg),
             ingressFromOthers,
+            ingresses: cfg.ingresses,
         });
         const mesh = cfg.mesh;
         return Object.fromEntries(

@@ -178,7 +178,15 @@ export function declaredClaims(
 interface EnvReferenceInput {
     workloads: Readonly<Record<string, { namespace: string; kind: string; workspace?: unknown; env: Readonly<Record<string, string | EnvValueFrom>> }>>;
     jobTemplates: Readonly<Record<string, { namespace: string; claims: Readonly<Record<string, unknown>> }>>;
-    images: { pins: Readonly<Record<string, unknown>> };
+    images: { pins: Readonly<Record<string, { tag?: string }>> };
+    ingresses: Readonly<Record<string, { namespace: string; hosts: ReadonlyArray<{ name: string; tls: boolean }> }>>;
+}
+
+/** The public URL of a declared Ingress: its first host, https unless that host is served without TLS. */
+export function ingressUrl(ingresses: EnvReferenceInput["ingresses"], ingress: string, path: string): string {
+    const host = ingresses[ingress]?.hosts[0];
+    if (host === undefined) throw new Error(`Ingress "${ingress}" is not declared; the config schema should have refused this stack`);
+    return `${host.tls ? "https" : "http"}://${host.name}${path}`;
 }
 
 /**
@@ -205,6 +213,14 @@ export function checkEnvReferences(cfg: EnvReferenceInput, ctx: Ctx): void {
             }
             if ("image" in from && !(from.image in cfg.images.pins)) {
                 issue(ctx, [...path, "image"], notDeclared("image pin", from.image, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${from.image}: { tag: "1.0.0" }`));
+            }
+            if ("imageTag" in from) {
+                const pin = cfg.images.pins[from.imageTag];
+                if (pin === undefined) issue(ctx, [...path, "imageTag"], notDeclared("image pin", from.imageTag, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${from.imageTag}: { tag: "1.0.0" }`));
+                else if (pin.tag === undefined) issue(ctx, [...path, "imageTag"], `image pin "${from.imageTag}" is pinned by digest only and has no tag to report; add its release tag to agent-estate:images.pins.${from.imageTag}, e.g. tag: "1.0.0"`);
+            }
+            if ("ingressUrl" in from && !(from.ingressUrl.ingress in cfg.ingresses)) {
+                issue(ctx, [...path, "ingressUrl", "ingress"], notDeclared("Ingress", from.ingressUrl.ingress, Object.keys(cfg.ingresses), "declare it in agent-estate:ingresses"));
             }
         }
     }

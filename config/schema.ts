@@ -101,7 +101,7 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5"], check: (cfg, ctx) => checkReferences(cfg, ctx) },
     { needs: ["namespaces", "images", "kubernetes", "workloads"], check: checkWorkloadRefs },
     { needs: ["namespaces", "workloads", "jobTemplates", "kubernetes"], check: (cfg, ctx) => checkJobTemplates(cfg, ctx) },
-    { needs: ["workloads", "jobTemplates", "images"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },
+    { needs: ["workloads", "jobTemplates", "images", "ingresses"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },
     { needs: ["namespaces", "workloads", "vault", "existingSecrets"], check: (cfg, ctx) => checkSecretRefs(cfg, ctx) },
     { needs: ["namespaces", "workloads", "mesh"], check: (cfg, ctx) => checkMesh(cfg, ctx) },
     { needs: ["namespaces", "clusterServices"], check: (cfg, ctx) => checkClusterServices(cfg, ctx) },

@@ -204,6 +204,10 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
             expect(env.EXECUTOR_SERVICE_ACCOUNT).toBe(d.k8s("ServiceAccount", EXECUTOR, NS).props.metadata.name);
             expect(env.EXECUTOR_IMAGE).toMatch(executorImage);
         }
+        // The release the API reports is its pin's tag; the OIDC callback is on the protected Ingress' host.
+        const api = d.k8s("ConfigMap", `${API}-config`, NS).props.data;
+        expect(api.APP_VERSION).toBe("1.42.0");
+        expect(api.OIDC_REDIRECT_URI).toBe(`https://${d.k8s("Ingress", "ai-agents-protected", NS).props.spec.rules[0].host}/api/auth/callback`);
     });
 
     it("lets the receivers the API reconciles per WebhookSource in from Traefik and out to the API, and the API take them in", () => {
@@ -281,6 +285,15 @@ describe("ai-agents config errors, each naming stack and key", () => {
         );
         expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-processor.env.EXECUTOR_SERVICE_ACCOUNT.valueFrom.serviceAccount", message: expect.stringContaining('"ai-agents-executer", which this stack does not declare (declared: ai-agents-api, ai-agents-app, ai-agents-executor, ai-agents-processor, ai-agents-webhook, ai-agents-webhook-receivers)') });
         expect(e.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE.valueFrom.image", message: expect.stringContaining('points at image pin "ai-agents-executor-codex"') });
+        const more = broken((v) => {
+            v.images.pins["ai-agents-api"] = { repository: "ghcr.io/labrats-work/apps.ai-agents", digest: `sha256:${"a".repeat(64)}` };
+            v.workloads["ai-agents-api"].env.OIDC_REDIRECT_URI.valueFrom.ingressUrl.ingress = "ai-agents-private";
+        });
+        expect(more.problems).toContainEqual({ key: "agent-estate:workloads.ai-agents-api.env.APP_VERSION.valueFrom.imageTag", message: expect.stringMatching(/^image pin "ai-agents-api" is pinned by digest only and has no tag/) });
+        expect(more.problems).toContainEqual({
+            key: "agent-estate:workloads.ai-agents-api.env.OIDC_REDIRECT_URI.valueFrom.ingressUrl.ingress",
+            message: 'points at Ingress "ai-agents-private", which this stack does not declare (declared: ai-agents-protected, ai-agents-public); declare it in agent-estate:ingresses',
+        });
         const shape = broken((v) => (v.workloads["ai-agents-api"].env.EXECUTOR_IMAGE = { valueFrom: { pin: "ai-agents-executor" } }));
         expect(shape.problems.map((p) => p.key)).toContain("agent-estate:workloads.ai-agents-api.env.EXECUTOR_IMAGE");
     });

@@ -1,3 +1,4 @@
+import { ingressUrl } from "../../config/references";
 import type { ImagesConfig } from "../../config/sections/core";
 import type { EnvValueFrom, PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
 import { childName, serviceHost, workloadSelector, workspaceClaimName } from "../naming";
@@ -26,6 +27,8 @@ export interface WorkloadContext {
     ingressBackends?: ReadonlySet<string>;
     /** The API server's endpoints, for workloads whose pods call the API. @default [] */
     apiServerEgress?: NetworkPeer[];
+    /** The cell's Ingresses, for env values that name one (`ingressUrl`). @default {} */
+    ingresses?: Readonly<Record<string, { namespace: string; hosts: ReadonlyArray<{ name: string; tls: boolean }> }>>;
     /** Pods outside the workloads section (a job template's) that open paths to workload w: its ingress mirrors them. @default {} */
     ingressFromOthers?: Readonly<Record<string, NetworkPeer[]>>;
 }
@@ -42,10 +45,16 @@ export function resolveImage(images: ImagesConfig, name: string): ImageRef {
  * it names (a PVC or a ServiceAccount, which the config checked the stack declares, both named as
  * written), or an image pin's pinned reference.
  */
-export function envValue(images: ImagesConfig, value: string | EnvValueFrom): string {
+export function envValue(ctx: Pick<WorkloadContext, "images" | "ingresses">, value: string | EnvValueFrom): string {
     if (typeof value === "string") return value;
     const from = value.valueFrom;
-    if ("image" in from) return imageReference(resolveImage(images, from.image));
+    if ("image" in from) return imageReference(resolveImage(ctx.images, from.image));
+    if ("imageTag" in from) {
+        const tag = resolveImage(ctx.images, from.imageTag).tag;
+        if (tag === undefined) throw new Error(`image pin "${from.imageTag}" has no tag; the config schema should have refused this stack`);
+        return tag;
+    }
+    if ("ingressUrl" in from) return ingressUrl(ctx.ingresses ?? {}, from.ingressUrl.ingress, from.ingressUrl.path);
     return "persistentVolumeClaim" in from ? from.persistentVolumeClaim : from.serviceAccount;
 }
 
@@ -118,7 +127,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 command: w.command,
                 args: w.args,
                 // Explicit env wins over the derived peer URLs.
-                env: { ...peerUrls, ...Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, envValue(ctx.images, v)])) },
+                env: { ...peerUrls, ...Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, envValue(ctx, v)])) },
                 secretEnv: ctx.hasSecretEnv(name),
                 secretKeys: w.secretKeys,
                 probes: w.probes,

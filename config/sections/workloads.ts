@@ -101,7 +101,8 @@ const plainEnv = z.record(envName, z.string()).superRefine(noCredentialNames);
 /**
  * An environment value the program derives from an object the stack declares, so the object is named,
  * never copied: the name of a PersistentVolumeClaim or of a ServiceAccount (each must be declared by the
- * stack), or the pinned reference of an image (`<repository>:<tag>@<digest>` of a pin).
+ * stack), the pinned reference of an image (`<repository>:<tag>@<digest>` of a pin) or its tag, or the
+ * public URL of an Ingress.
  */
 export const envValueFrom = z.strictObject({
     valueFrom: z.union(
@@ -111,15 +112,24 @@ export const envValueFrom = z.strictObject({
             }),
             z.strictObject({ serviceAccount: dnsLabel.describe("A ServiceAccount the stack declares: a workload's or a job template's (both named after it); the value is its name.") }),
             z.strictObject({ image: z.string().min(1).describe("An image pin of `agent-estate:images.pins`; the value is its pinned reference, digest included.") }),
+            z.strictObject({ imageTag: z.string().min(1).describe("An image pin of `agent-estate:images.pins` with a tag; the value is the tag (a version the process reports, bumped with the pin).") }),
+            z.strictObject({
+                ingressUrl: z
+                    .strictObject({
+                        ingress: dnsLabel.describe("An Ingress of `agent-estate:ingresses`."),
+                        path: z.string().startsWith("/").default("").describe('A path appended to the URL, e.g. "/api/auth/callback". Default: none.'),
+                    })
+                    .describe("The public URL of an Ingress the stack declares: `https://<its first host><path>` (`http://` when that host has no TLS)."),
+            }),
         ],
-        { error: "must be { persistentVolumeClaim: <name> }, { serviceAccount: <name> } or { image: <pin> }" },
+        { error: "must be { persistentVolumeClaim: <name> }, { serviceAccount: <name> }, { image: <pin> }, { imageTag: <pin> } or { ingressUrl: { ingress: <name>, path } }" },
     ),
 });
 export type EnvValueFrom = z.infer<typeof envValueFrom>;
 
 /** A workload's environment: plaintext values, or values derived from declared objects ({@link envValueFrom}). */
 const workloadEnv = z
-    .record(envName, z.union([z.string(), envValueFrom], { error: 'must be a string, or { valueFrom: { persistentVolumeClaim | serviceAccount | image: <name> } }' }))
+    .record(envName, z.union([z.string(), envValueFrom], { error: "must be a string, or { valueFrom: { persistentVolumeClaim | serviceAccount | image | imageTag | ingressUrl: ... } }" }))
     .superRefine(noCredentialNames);
 
 /** Kubernetes label keys and values for selecting pods of another namespace. */
@@ -397,7 +407,7 @@ export const workloadSpec = z
         env: workloadEnv
             .default({})
             .describe(
-                "Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. A value may be `{ valueFrom: { persistentVolumeClaim | serviceAccount | image: <name> } }`: the program writes the declared object's name (or the pin's reference), and refuses a name the stack does not declare. Default: {}.",
+                "Plaintext environment, delivered through the workload's ConfigMap; credential-looking names are refused. A value may be `{ valueFrom: { persistentVolumeClaim | serviceAccount | image | imageTag: <name> } }` or `{ valueFrom: { ingressUrl: { ingress, path } } }`: the program writes the declared object's name, the pin's reference or tag, or the Ingress' URL, and refuses a name the stack does not declare. Default: {}.",
             ),
         secretKeys: z
             .array(
