@@ -51,7 +51,7 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
     it("installs each add-on as a Helm release pinned to an exact chart version in a pinned repository", () => {
         const releases = d.ofType(HELM_RELEASE).map((r) => r.props as Props);
         expect(releases.map((r) => r.chart).sort()).toEqual(
-            ["cert-manager", "cloudnative-pg", "external-secrets", "kube-prometheus-stack", "langfuse", "longhorn", "opentelemetry-collector", "traefik"],
+            ["cloudnative-pg", "external-secrets", "kube-prometheus-stack", "langfuse", "longhorn", "opentelemetry-collector"],
         );
         for (const r of releases) {
             expect(r.version, r.chart).toMatch(/^v?\d+\.\d+\.\d+$/);
@@ -75,7 +75,7 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
         expect(level("longhorn-system")).toBe("privileged");
         expect(level("monitoring")).toBe("privileged");
         expect(level("langfuse")).toBe("baseline");
-        for (const ns of ["traefik", "cert-manager", "external-secrets", "cnpg-system", "observability", "data"]) expect(level(ns), ns).toBe("restricted");
+        for (const ns of ["external-secrets", "cnpg-system", "observability", "data"]) expect(level(ns), ns).toBe("restricted");
     });
 
     it("declares each custom resource after the operator whose CRD defines it", () => {
@@ -138,6 +138,31 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
         expect(langfuse.postgresql.auth.existingSecret).toBe("langfuse");
     });
 
+    it("exposes nothing publicly (seed: ClusterIP only, no ingress): no ingress controller, no LoadBalancer, no public issuer, no ForwardAuth", () => {
+        const charts = d.ofType(HELM_RELEASE).map((r) => (r.props as Props).chart);
+        for (const chart of ["traefik", "ingress-nginx", "cert-manager"]) expect(charts).not.toContain(chart);
+        expect(d.kind("Service").filter((svc) => svc.props.spec?.type === "LoadBalancer")).toEqual([]);
+        // The one Service reachable from outside the pod network is prod's gateway NodePort, behind the internal F5 VIP.
+        expect(d.kind("Service").filter((svc) => svc.props.spec?.type === "NodePort").map((svc) => svc.props.metadata.name)).toEqual(stack === "prod" ? ["kaze-gateway"] : []);
+        for (const kind of ["Ingress", "ClusterIssuer", "Issuer", "Middleware"]) expect(d.kind(kind), kind).toEqual([]);
+    });
+});
+
+/** The dev stack with the edge the seed rules out for Kaze but other cells want (ai-agents): Traefik, Authelia ForwardAuth, ACME. */
+function devWithPublicEdge(stack: "dev" | "prod") {
+    const { addons } = rawStackConfig("dev").values;
+    addons.ingress = { controller: "traefik", chart: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "33.2.1" }, forwardAuth: { address: "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth" } };
+    const server = stack === "prod" ? {} : { server: "https://acme-staging-v02.api.letsencrypt.org/directory" };
+    addons.certManager = { chart: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.16.2" }, issuer: { name: "letsencrypt", email: "ops@speedrun.ventures", ...server } };
+    return stackConfig("dev", { set: { addons } });
+}
+
+describe.each(["dev", "prod"] as const)("a cell that wants a public edge (%s ACME)", (stack) => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare(devWithPublicEdge(stack));
+    });
+
     it("fronts the cell with Traefik, which lets workload Ingresses use the Authelia ForwardAuth middleware", () => {
         const traefik = d.release("traefik").props;
         expect(traefik.values.providers.kubernetesCRD.allowCrossNamespace).toBe(true);
@@ -154,12 +179,29 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
         expect(d.release("cert-manager").props.values.crds).toEqual({ enabled: true, keep: true });
     });
 
+    it("runs Traefik and cert-manager restricted, each after its namespace, their custom resources after their charts", () => {
+        const level = (ns: string) => d.k8s("Namespace", ns).props.metadata.labels["pod-security.kubernetes.io/enforce"];
+        for (const ns of ["traefik", "cert-manager"]) expect(level(ns), ns).toBe("restricted");
+        expect(waitsFor(d, d.k8s("Middleware", "authelia", "traefik")).has(d.release("traefik").urn)).toBe(true);
+        expect(waitsFor(d, d.k8s("ClusterIssuer", "letsencrypt")).has(d.release("cert-manager").urn)).toBe(true);
+        expect(validateKubernetesObjects([d.k8s("Middleware", "authelia", "traefik"), d.k8s("ClusterIssuer", "letsencrypt")]).errors).toEqual([]);
+        // A release whose values hold no null leaves Helm's default alone.
+        expect(d.release("cert-manager").props.allowNullValues).toBeUndefined();
+    });
+});
+
+describe.each(["dev", "prod"])("the %s stack's add-ons, continued", (stack) => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare(stack);
+    });
+
     it("keeps the collector's null values, which switch the chart's jaeger and zipkin receivers off (allowNullValues)", () => {
         const release = d.release("opentelemetry-collector").props;
         expect(release.values.config.receivers).toMatchObject({ jaeger: null, zipkin: null });
         expect(release.allowNullValues).toBe(true);
         // A release whose values hold no null leaves Helm's default alone.
-        expect(d.release("cert-manager").props.allowNullValues).toBeUndefined();
+        expect(d.release("external-secrets").props.allowNullValues).toBeUndefined();
     });
 
     it("fans traces out from one OTLP collector to Langfuse and a second sink", () => {
@@ -189,7 +231,7 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
     });
 
     it("exports what is installed and where to connect, and no credential", () => {
-        expect([...(d.outputs.addons as string[])].sort()).toEqual(["certManager", "cloudnativePg", "dashboards", "externalSecrets", "ingress", "langfuse", "longhorn", "monitoring", "otelCollector", "postgres"]);
+        expect([...(d.outputs.addons as string[])].sort()).toEqual(["cloudnativePg", "dashboards", "externalSecrets", "langfuse", "longhorn", "monitoring", "otelCollector", "postgres"]);
         expect(d.outputs).toMatchObject({
             otlpEndpoint: "http://otel-collector.observability.svc.cluster.local:4317",
             storageClass: `kaze-${stack}-longhorn`,
@@ -269,8 +311,6 @@ describe("an add-on toggle", () => {
     };
 
     it.each([
-        ["ingress", "agent-estate:addons:IngressController"],
-        ["certManager", "agent-estate:addons:CertManager"],
         ["otelCollector", "agent-estate:addons:OtelCollector"],
     ])("addons.%s removes exactly that add-on, and nothing appears", async (key, type) => {
         const { removed, added } = await without("addons", key);
@@ -316,6 +356,7 @@ describe("an add-on toggle", () => {
     it("switches the ingress to ingress-nginx, with the ClusterIssuer solving through it", async () => {
         const { addons } = rawStackConfig("dev").values;
         addons.ingress = { controller: "ingress-nginx", chart: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.11.3" } };
+        addons.certManager = { chart: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.16.2" }, issuer: { name: "letsencrypt", email: "ops@speedrun.ventures" } };
         const d = await declare(stackConfig("dev", { set: { addons } }));
         expect(d.ofType(HELM_RELEASE).map((r) => (r.props as Props).chart)).not.toContain("traefik");
         expect(d.kind("Middleware")).toEqual([]);

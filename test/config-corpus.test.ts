@@ -12,6 +12,13 @@ function withF5(v: Record<string, any>): Record<string, any> {
     return v.f5;
 }
 
+/** Adds the public edge the Kaze stacks rule out (Traefik and cert-manager with an ACME issuer) to the dev values, for the add-on breakers to break. */
+function withEdge(v: Record<string, any>): Record<string, any> {
+    v.addons.ingress = { controller: "traefik", chart: { repo: "https://traefik.github.io/charts", chart: "traefik", version: "33.2.1" } };
+    v.addons.certManager = { chart: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.16.2" }, issuer: { name: "letsencrypt", email: "ops@speedrun.ventures" } };
+    return v.addons;
+}
+
 type Breaker = [title: string, breaks: (v: Record<string, any>) => void, key: string, says: RegExp];
 
 /** Each entry breaks one thing in the dev stack and names the key and message a user must see. */
@@ -90,13 +97,13 @@ const corpus: Breaker[] = [
     ["an unknown workload kind", (v) => (v.workloads["kaze-runtime"].kind = "DaemonSet"), "agent-estate:workloads.kaze-runtime.kind", /./],
     ["an external node named like a workload", (v) => (v.tailscale.nodes["kaze-runtime"] = {}), "agent-estate:tailscale.nodes.kaze-runtime", /also a workload/],
     // Add-ons, Longhorn, Postgres (issue 6).
-    ["a chart version range", (v) => (v.addons.certManager.chart.version = "^1.16.0"), "agent-estate:addons.certManager.chart.version", /exact chart version/],
+    ["a chart version range", (v) => (withEdge(v).certManager.chart.version = "^1.16.0"), "agent-estate:addons.certManager.chart.version", /exact chart version/],
     ["a chart pinned to latest", (v) => (v.addons.externalSecrets.chart.version = "latest"), "agent-estate:addons.externalSecrets.chart.version", /exact chart version/],
     ["a chart version without its patch", (v) => (v.storage.longhorn.chart.version = "1.7"), "agent-estate:storage.longhorn.chart.version", /exact chart version/],
     ["a chart repository that is not a URL", (v) => (v.addons.cloudnativePg.chart.repo = "cloudnative-pg"), "agent-estate:addons.cloudnativePg.chart.repo", /chart repository URL/],
-    ["an unknown ingress controller", (v) => (v.addons.ingress.controller = "haproxy"), "agent-estate:addons.ingress.controller", /"traefik".*"ingress-nginx"/],
+    ["an unknown ingress controller", (v) => (withEdge(v).ingress.controller = "haproxy"), "agent-estate:addons.ingress.controller", /"traefik".*"ingress-nginx"/],
     ["ingress-nginx without cert-manager", (v) => ((v.addons.ingress = { controller: "ingress-nginx", chart: { repo: "https://kubernetes.github.io/ingress-nginx", chart: "ingress-nginx", version: "4.11.3" } }), delete v.addons.certManager), "agent-estate:addons.ingress", /addons\.certManager/],
-    ["an ACME e-mail that is not one", (v) => (v.addons.certManager.issuer.email = "ops"), "agent-estate:addons.certManager.issuer.email", /ACME account e-mail/],
+    ["an ACME e-mail that is not one", (v) => (withEdge(v).certManager.issuer.email = "ops"), "agent-estate:addons.certManager.issuer.email", /ACME account e-mail/],
     ["Vault-backed add-ons without External Secrets", (v) => delete v.addons.externalSecrets, "agent-estate:storage.longhorn.backupTarget.credentials", /addons\.externalSecrets/],
     ["Postgres without its operator", (v) => delete v.addons.cloudnativePg, "agent-estate:postgres", /CloudNativePG/],
     ["Postgres without Longhorn", (v) => delete v.storage, "agent-estate:postgres", /storage\.longhorn/],

@@ -151,8 +151,8 @@ describe.each(["dev", "prod"] as const)("the %s stack's storage", (stack) => {
             });
         }
 
-        it("include no stateless add-on: the ingress, cert-manager and the collector stay replaceable", () => {
-            for (const chart of ["traefik", "cert-manager", "opentelemetry-collector"]) expect(d.release(chart).protect, chart).toBe(false);
+        it("include no stateless add-on: the External Secrets Operator and the collector stay replaceable", () => {
+            for (const chart of ["external-secrets", "opentelemetry-collector"]) expect(d.release(chart).protect, chart).toBe(false);
         });
     });
 });
