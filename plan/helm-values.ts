@@ -133,11 +133,14 @@ export function withoutNulls(value: unknown): unknown {
     );
 }
 
-/** Helm's coalescing of user values over chart defaults: maps merge key by key, anything else replaces. */
+/** Helm's coalescing of user values over chart defaults: maps merge key by key, a null deletes, anything else replaces. */
 export function coalesce(defaults: unknown, values: unknown): unknown {
     if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
     const out: Record<string, unknown> = { ...defaults };
-    for (const [k, v] of Object.entries(values)) out[k] = coalesce(defaults[k], v);
+    for (const [k, v] of Object.entries(values)) {
+        if (v === null) delete out[k];
+        else out[k] = coalesce(defaults[k], v);
+    }
     return out;
 }
 
@@ -190,7 +193,7 @@ function describe(e: ErrorObject): string {
         const near = didYouMean(params.additionalProperty, known);
         return `unknown key, the chart's schema allows no other keys here${near ? `; ${near}` : ""}`;
     }
-    if (params.missingProperty !== undefined) return "required by the chart's schema, and its defaults do not set it";
+    if (params.missingProperty !== undefined) return "required by the chart's schema, and neither these values nor the chart's defaults set it";
     if (params.allowedValues !== undefined) return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
     if (params.allowedValue !== undefined) return `must be ${JSON.stringify(params.allowedValue)}`;
     return e.message ?? "is invalid";
@@ -206,11 +209,12 @@ function withGlobals(values: Record<string, unknown>, global: unknown): Record<s
  * defaults, so when one is missing the values are merged over them and checked again. Each error has the
  * path of the value it is about (the unknown or missing key included) and what is wrong.
  */
-function check(schema: ChartSchema, values: unknown): Array<{ parts: string[]; message: string; aboutKey: boolean }> {
+function check(schema: ChartSchema, raw: unknown): Array<{ parts: string[]; message: string; aboutKey: boolean }> {
     const keys = (v: unknown) => (isMap(v) ? Object.keys(v).sort() : []);
+    const values = withoutNulls(raw);
     let validate = validatorFor(schema, keys(values));
     if (!validate(values) && validate.errors?.some((e) => e.keyword === "required")) {
-        const merged = coalesce(withoutNulls(defaultsOf(schema)), values);
+        const merged = withoutNulls(coalesce(defaultsOf(schema), raw));
         validate = validatorFor(schema, keys(merged));
         validate(merged);
     }
@@ -256,13 +260,14 @@ export function validateHelmValues(resources: readonly PlannedResource[]): { err
             }
             continue;
         }
-        const all = withoutNulls(plain ?? {});
+        const raw = plain ?? {};
+        const all = withoutNulls(raw);
         const release = `${addonOf(r, (byUrn ??= new Map(resources.map((x) => [x.urn, x]))))}: Helm release "${String(name ?? r.name)}" (chart ${chartName} ${version})`;
         for (const { key, schema } of found) {
             // A subchart is checked only when the release sets its values; it sees the parent's globals too.
-            const sub = key === undefined ? undefined : at(all, [key]);
+            const sub = key === undefined ? undefined : at(raw, [key]);
             if (key !== undefined && !isMap(sub)) continue;
-            const own = isMap(sub) ? withGlobals(sub, at(all, ["global"])) : all;
+            const own = isMap(sub) ? withGlobals(sub, at(raw, ["global"])) : raw;
             for (const e of check(schema, own)) {
                 const parts = key === undefined ? e.parts : [key, ...e.parts];
                 // A key unknown or missing is the program's; a value in the plan may be a secret's ciphertext.

@@ -126,7 +126,7 @@ describe("a values error is a plan error naming the add-on, the release, the val
     it("names the path of a wrong type or value, and a required key the chart's defaults do not set", () => {
         const otel = (values: unknown) => release("opentelemetry-collector", "0.108.0", values);
         expect(messages([otel({ mode: "sidecar", replicaCount: "2", ports: { otlp: { enabled: true, containerPort: "x" } }, extraContainers: [{ image: "busybox" }] })]).sort()).toEqual([
-            'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value extraContainers[0].name: required by the chart\'s schema, and its defaults do not set it',
+            'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value extraContainers[0].name: required by the chart\'s schema, and neither these values nor the chart\'s defaults set it',
             'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value mode: must be one of "daemonset", "deployment", "statefulset", ""',
             'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value ports.otlp.containerPort: must be integer',
             'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value replicaCount: must be integer',
@@ -146,6 +146,10 @@ describe("a values error is a plan error naming the add-on, the release, the val
         // `mode` is required by the collector's schema and left to its default here; the null receivers are dropped.
         expect(messages([release("opentelemetry-collector", "0.108.0", { replicaCount: 1, config: { receivers: { jaeger: null } }, serviceAccount: { name: "x" } })])).toEqual([]);
         expect(messages([release("opentelemetry-collector", "0.108.0", { replicaCount: null })])).toEqual([]);
+        // A null deletes the chart's default too: a required key nulled is missing.
+        expect(messages([release("opentelemetry-collector", "0.108.0", { mode: null })])).toEqual([
+            'release r: Helm release "r" (chart opentelemetry-collector 0.108.0) value mode: required by the chart\'s schema, and neither these values nor the chart\'s defaults set it',
+        ]);
     });
 
     it("a secret-bearing release still validates: keys inside a secret object are checked, a secret's redacted value is not blamed", () => {
