@@ -183,7 +183,7 @@ export class Cell extends pulumi.ComponentResource {
         const jobs = jobTemplateArgsFromConfig(cfg.jobTemplates, cfg.workloads, { labels: this.labels, protectState: this.protectState, apiServerEgress: apiServerPeers(cfg) });
         this.workloads = this.declareWorkloads(cfg, jobs.ingressToWorkloads);
         this.jobTemplates = Object.fromEntries(
-            Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, a, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
+            Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, { ...a, imagePullSecrets: pullSecretsIn(cfg, a.namespace) }, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
         );
         this.meshRoutes = this.declareMeshRoutes(cfg);
         this.ingresses = this.declareIngresses(cfg);
@@ -291,7 +291,7 @@ export class Cell extends pulumi.ComponentResource {
             const managed: Record<string, pulumi.Input<string>> = {};
             for (const [key, source] of Object.entries(v.seed[s] ?? {})) managed[key] = this.seedValue(source, `vault.seed.${s}.${key}`);
             const seeded = new Set(Object.keys(managed));
-            return { name: s, namespace: spec.namespace, managed, keys: spec.keys.filter((k) => !seeded.has(k)).sort(), managedKeys: [...seeded].sort() };
+            return { name: s, namespace: spec.namespace, managed, keys: spec.keys.filter((k) => !seeded.has(k)).sort(), managedKeys: [...seeded].sort(), registry: spec.registry };
         });
         const apiServer = cfg.kubernetes.apiServer;
         if (apiServer === undefined) throw new Error("agent-estate:kubernetes.apiServer is missing; the config schema should have refused this stack");
@@ -326,7 +326,7 @@ export class Cell extends pulumi.ComponentResource {
                 tokenReviewer: v.kubernetesCaCert === undefined ? undefined : { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
                 services: [
                     ...services.map((s) => ({ name: s.name, namespace: s.namespace, keys: s.keys.outOfBand, managedKeys: s.keys.managed })),
-                    ...named.map((n) => ({ name: n.name, namespace: n.namespace, targetName: n.name, keys: n.keys, managedKeys: n.managedKeys })),
+                    ...named.map((n) => ({ name: n.name, namespace: n.namespace, targetName: n.name, keys: n.keys, managedKeys: n.managedKeys, registry: n.registry })),
                 ],
                 namespaceLabels: cellSelector(cfg.cell.name),
                 refreshInterval: v.refreshInterval,
@@ -366,13 +366,16 @@ export class Cell extends pulumi.ComponentResource {
         const mesh = cfg.mesh;
         return Object.fromEntries(
             Object.entries(all).map(([w, derived]) => {
-                const args = mesh ? meshWorkloadArgs(derived, mesh, { gatewayBound: bindsGateway(cfg.workloads[w].mesh?.virtualService?.gateways) }) : derived;
+                const pulled = { ...derived, imagePullSecrets: pullSecretsIn(cfg, derived.namespace) };
+                const args = mesh ? meshWorkloadArgs(pulled, mesh, { gatewayBound: bindsGateway(cfg.workloads[w].mesh?.virtualService?.gateways) }) : pulled;
                 const dependsOn: pulumi.Resource[] = [];
                 const ns = this.namespaces[args.namespace];
                 if (ns) dependsOn.push(ns);
                 if (envSecrets[w]) dependsOn.push(envSecrets[w]);
                 // Named Secrets it reads that External Secrets delivers (those managed outside the program are there already).
                 for (const ref of Object.values(cfg.workloads[w].secretRefs)) if (envSecrets[ref.secret] && !dependsOn.includes(envSecrets[ref.secret])) dependsOn.push(envSecrets[ref.secret]);
+                // The registry credential its pods pull with.
+                for (const pull of args.imagePullSecrets ?? []) if (envSecrets[pull] && !dependsOn.includes(envSecrets[pull])) dependsOn.push(envSecrets[pull]);
                 // ServiceMonitors need the Prometheus operator's CRDs first.
                 if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
                 return [w, new AgentWorkload(w, args, { ...this.k8sOpts, dependsOn })];
@@ -795,4 +798,10 @@ function prometheusClients(cfg: CellConfig): string[] {
         w.network.egressTo.some((p) => "podSelector" in p && p.namespace === ADDON_NAMESPACES.monitoring && Object.entries(PROMETHEUS_PODS).every(([k, v]) => p.podSelector[k] === v)) ? [w.namespace] : [],
     );
     return [...new Set(names)].sort();
+}
+
+/** The registry credential (`images.pullSecret`) that ServiceAccounts of a namespace pull with: it lives in one namespace. */
+function pullSecretsIn(cfg: CellConfig, namespace: string): string[] {
+    const name = cfg.images.pullSecret;
+    return name !== undefined && cfg.vault?.secrets[name]?.namespace === namespace ? [name] : [];
 }

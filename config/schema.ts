@@ -95,7 +95,7 @@ export type CellSection = keyof typeof cellConfigSchema.shape;
  */
 export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]; check(cfg: CellSettings, ctx: z.RefinementCtx): void }> = [
     { needs: ["addons", "storage", "postgres", "namespaces", "cell"], check: (cfg, ctx) => checkAddons(cfg, ctx) },
-    { needs: ["vault", "tailscale", "workloads", "kubernetes"], check: (cfg, ctx) => checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx) },
+    { needs: ["vault", "tailscale", "workloads", "kubernetes", "images", "namespaces"], check: (cfg, ctx) => checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx) },
     { needs: ["namespaces", "workloads", "addons", "ingresses"], check: (cfg, ctx) => checkIngresses(cfg, ctx) },
     { needs: ["namespaces", "crds", "customResources"], check: (cfg, ctx) => checkCustomResources(cfg, ctx) },
     { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5"], check: (cfg, ctx) => checkReferences(cfg, ctx) },

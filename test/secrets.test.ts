@@ -267,7 +267,7 @@ describe("stack outputs", () => {
         const d = await declare("dev");
         expect(d.outputs).toMatchObject({
             vault: { kvMount: "kv", kubernetesAuthPath: "kubernetes-kaze-dev" },
-            externalSecrets: WORKLOADS,
+            externalSecrets: [...WORKLOADS, "ghcr-pull"].sort(),
             tailnetNodes: [...WORKLOADS, "openclaw"].sort(),
         });
         expect((d.outputs.vault as { policies: string[] }).policies).toEqual(expect.arrayContaining([...WORKLOADS, "openclaw"]));
@@ -303,7 +303,8 @@ describe("seeding a value from secret config", () => {
     });
 
     it("delivers a named Secret under its own name, seeded keys from the Pulumi-owned sub-path", async () => {
-        const d = await declare(stackWith("dev", { vault: { secrets: { "github-app-credentials": { namespace: "kaze", keys: ["app-id", "private-key"] } }, seed: { "github-app-credentials": { "private-key": "githubAppPrivateKey" } } }, secrets: { githubAppPrivateKey: "-----BEGIN-opaque" } }));
+        const { secrets } = rawStackConfig("dev").values.vault;
+        const d = await declare(stackWith("dev", { vault: { secrets: { ...secrets, "github-app-credentials": { namespace: "kaze", keys: ["app-id", "private-key"] } }, seed: { "github-app-credentials": { "private-key": "githubAppPrivateKey" } } }, secrets: { githubAppPrivateKey: "-----BEGIN-opaque" } }));
         const es = props(d.k8s("ExternalSecret", "github-app-credentials", "kaze"));
         expect(es.spec.target).toMatchObject({ name: "github-app-credentials", creationPolicy: "Owner" });
         expect(es.spec.data).toEqual([
@@ -397,5 +398,48 @@ describe("the committed stacks plan with the whole secrets area", () => {
         const ours = new Set(result.resources.filter((r) => SECRETS_TYPES.includes(r.type)).map((r) => r.urn));
         expect(result.violations.filter((v) => v.enforcementLevel === "mandatory" && v.urn !== undefined && ours.has(v.urn))).toEqual([]);
         expect(result.schemaErrors.filter((e) => ours.has(e.urn))).toEqual([]);
+    });
+});
+
+describe("pulling the estate's private images (GHCR)", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("dev");
+    });
+
+    it("delivers the registry credential from Vault as a dockerconfigjson Secret built from a read-only token", () => {
+        const spec = props(d.k8s("ExternalSecret", "ghcr-pull", "kaze")).spec;
+        expect(spec.target.name).toBe("ghcr-pull");
+        expect(spec.target.template.type).toBe("kubernetes.io/dockerconfigjson");
+        const config = spec.target.template.data[".dockerconfigjson"] as string;
+        expect(config).toContain('"auths":{"ghcr.io":{"username":"{{ .username }}","password":"{{ .password }}"');
+        expect(config).toContain('"auth":"{{ printf "%s:%s" .username .password | b64enc }}"');
+        expect(spec.data).toEqual([
+            { secretKey: "password", remoteRef: { key: "ghcr-pull", property: "password" } },
+            { secretKey: "username", remoteRef: { key: "ghcr-pull", property: "username" } },
+        ]);
+    });
+
+    it("has every ServiceAccount of the namespace pull with it, and each workload wait for it", () => {
+        const accounts = d.kind("ServiceAccount").filter((r) => props(r).metadata.namespace === "kaze");
+        expect(accounts.length).toBeGreaterThanOrEqual(WORKLOADS.length);
+        for (const sa of accounts) expect(props(sa).imagePullSecrets, props(sa).metadata.name).toEqual([{ name: "ghcr-pull" }]);
+        const pull = d.k8s("ExternalSecret", "ghcr-pull", "kaze");
+        for (const w of WORKLOADS) {
+            const workload = d.resources.find((r) => r.type === "agent-estate:workloads:AgentWorkload" && r.name === w)!;
+            expect(workload.dependencies, w).toContain(pull.urn);
+        }
+    });
+
+    it("refuses a pull secret that is not a registry credential, or for another registry, or without Vault", async () => {
+        const { vault, images } = rawStackConfig("dev").values;
+        const notRegistry = stackConfig("dev", { set: { vault: { ...vault, secrets: { "ghcr-pull": { namespace: "kaze", keys: ["username", "password"] } } } } });
+        await expect(declare(notRegistry)).rejects.toThrow(/agent-estate:images\.pullSecret: "ghcr-pull" is not a registry credential of vault\.secrets \(none\); declare vault\.secrets\.ghcr-pull: \{namespace, keys: \[username, password\], registry: "ghcr.io"\}/);
+        const otherRegistry = stackConfig("dev", { set: { vault: { ...vault, secrets: { "ghcr-pull": { namespace: "kaze", keys: ["username", "password"], registry: "quay.io" } } } } });
+        await expect(declare(otherRegistry)).rejects.toThrow(/agent-estate:images\.pullSecret: "ghcr-pull" is a credential for quay\.io, but agent-estate:images\.registry is ghcr\.io\/speedrun-ventures/);
+        const badKeys = stackConfig("dev", { set: { vault: { ...vault, secrets: { "ghcr-pull": { namespace: "kaze", keys: ["token"], registry: "ghcr.io" } } } } });
+        await expect(declare(badKeys)).rejects.toThrow(/agent-estate:vault\.secrets\.ghcr-pull\.keys: must be \["username", "password"\] for a registry credential/);
+        const noVault = stackConfig("dev", { set: { images: { ...images, pullSecret: "ghcr-pull" } }, remove: ["vault"] });
+        await expect(declare(noVault)).rejects.toThrow(/agent-estate:images\.pullSecret: needs agent-estate:vault/);
     });
 });

@@ -38,6 +38,8 @@ export interface JobTemplateIdentityArgs {
     readOnlyClaims?: string[];
     /** Protect and retain the claims (prod). @default false */
     protectState?: boolean;
+    /** Registry credentials (Secrets of the namespace) the Jobs' ServiceAccount pulls images with. @default [] - anonymous pulls */
+    imagePullSecrets?: string[];
 }
 
 /**
@@ -68,7 +70,7 @@ export class JobTemplateIdentity extends pulumi.ComponentResource {
         const dependsOn = ([] as pulumi.Input<pulumi.Resource>[]).concat((opts?.dependsOn ?? []) as pulumi.Input<pulumi.Resource>[]);
 
         // The operator writes the pod spec, so pods cannot opt in to the token: the ServiceAccount carries it when the Jobs call the API.
-        this.identity = new WorkloadIdentity(childName(name, "identity"), { serviceAccountName: t, namespace: ns, labels, rules, automountToken: rules.length > 0 }, { parent: this, dependsOn });
+        this.identity = new WorkloadIdentity(childName(name, "identity"), { serviceAccountName: t, namespace: ns, labels, rules, automountToken: rules.length > 0, imagePullSecrets: args.imagePullSecrets }, { parent: this, dependsOn });
 
         const egress: NetworkPeer[] = [...(args.egressTo ?? [])];
         if (args.externalHttps) egress.push(internet([{ port: 443 }]));

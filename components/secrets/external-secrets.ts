@@ -52,6 +52,22 @@ export interface ExternalSecretServiceArgs {
     keys: string[];
     /** Keys read from `<kvMount>/<name>/<managedSubpath>`, written by Pulumi. @default [] */
     managedKeys?: string[];
+    /**
+     * A registry host: the Secret is a `kubernetes.io/dockerconfigjson` for it, built from the keys `username`
+     * and `password`. @default - an Opaque Secret of the keys as they are
+     */
+    registry?: string;
+}
+
+/** The template that turns `username` and `password` into a registry credential for `registry`. */
+export function dockerConfigTemplate(registry: string): SecretTemplate {
+    // External Secrets' templates are Go templates with Sprig: the auth is base64("username:password").
+    const auth = '{{ printf "%s:%s" .username .password | b64enc }}';
+    return {
+        type: "kubernetes.io/dockerconfigjson",
+        engineVersion: "v2",
+        data: { ".dockerconfigjson": `{"auths":{"${registry}":{"username":"{{ .username }}","password":"{{ .password }}","auth":"${auth}"}}}` },
+    };
 }
 
 export interface ExternalSecretsArgs {
@@ -143,6 +159,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                         labels,
                         targetName: s.targetName ?? workloadSecretName(s.name),
                         refreshInterval: args.refreshInterval,
+                        ...(s.registry === undefined ? {} : { template: dockerConfigTemplate(s.registry) }),
                         data: [
                             ...s.keys.map((key) => ({ secretKey: key, remoteRef: { key: s.name, property: key } })),
                             ...(s.managedKeys ?? []).map((key) => ({ secretKey: key, remoteRef: { key: `${s.name}/${args.managedSubpath}`, property: key } })),

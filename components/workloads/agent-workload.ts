@@ -40,6 +40,8 @@ export interface AgentWorkloadArgs {
     namespace: string;
     /** Labels every object carries (the cell labels). @default {} */
     labels?: Record<string, string>;
+    /** Registry credentials (Secrets of the namespace) its ServiceAccount pulls images with. @default [] - anonymous pulls */
+    imagePullSecrets?: string[];
     image: ImageRef;
     /** The port the main container listens on, also the Service port. */
     port: number;
@@ -226,7 +228,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         const mainNeedsApi = (args.apiAccess ?? []).length > 0;
         this.identity = new WorkloadIdentity(
             childName(name, "identity"),
-            { serviceAccountName: serviceAccountName(w), namespace: ns, labels, rules: [...(args.apiAccess ?? []), ...pieces.flatMap((p) => p.rules ?? [])] },
+            { serviceAccountName: serviceAccountName(w), namespace: ns, labels, rules: [...(args.apiAccess ?? []), ...pieces.flatMap((p) => p.rules ?? [])], imagePullSecrets: args.imagePullSecrets },
             { parent: this },
         );
 

@@ -38,6 +38,13 @@ export interface WorkloadIdentityArgs {
      * writes (an operator's Jobs), which cannot opt in themselves. @default false - pods opt in per container
      */
     automountToken?: boolean;
+    /** Secrets of the namespace that pull its pods' images (registry credentials). @default [] - anonymous pulls */
+    imagePullSecrets?: string[];
+}
+
+/** `imagePullSecrets` of a ServiceAccount or pod: undefined when there are none. */
+export function pullSecretRefs(names: readonly string[] | undefined): Array<{ name: string }> | undefined {
+    return names !== undefined && names.length > 0 ? names.map((name) => ({ name })) : undefined;
 }
 
 /** The first thing wrong with a rule, or undefined: the config schema refuses the same, this guards other callers. */
@@ -75,7 +82,7 @@ export class WorkloadIdentity extends pulumi.ComponentResource {
         const metadata = { name: sa, namespace: args.namespace, labels: args.labels };
         const subjects = [{ kind: "ServiceAccount", name: sa, namespace: args.namespace }];
 
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(childName(name, "sa"), { metadata, automountServiceAccountToken: args.automountToken ?? false }, { parent: this });
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(childName(name, "sa"), { metadata, automountServiceAccountToken: args.automountToken ?? false, imagePullSecrets: pullSecretRefs(args.imagePullSecrets) }, { parent: this });
         const namespaced = rules.filter((r) => r.clusterScope === undefined);
         const cluster = rules.filter((r) => r.clusterScope !== undefined);
         if (namespaced.length > 0) {

@@ -124,6 +124,13 @@ export const imagesSection = z
         pins: z
             .record(z.string(), imageSpec.describe("One image pin: a repository and a tag, a digest, or both (at least one of tag and digest)."))
             .describe("Pins by image name; workloads, sidecars and cron jobs refer to these names."),
+        pullSecret: z
+            .string()
+            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must name a registry credential of vault.secrets, e.g. "ghcr-pull"' })
+            .optional()
+            .describe(
+                "A registry credential of `vault.secrets` (one with `registry`) that pulls the estate's private images: every ServiceAccount the cell declares in that Secret's namespace (workloads', job templates') names it in `imagePullSecrets`. Default: none, images are pulled anonymously.",
+            ),
     })
     .superRefine((images, ctx) => {
         for (const [name, pin] of Object.entries(images.pins)) {

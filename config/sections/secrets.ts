@@ -92,6 +92,11 @@ export const vaultSection = z.strictObject({
                         .array(secretDataKey)
                         .min(1, { error: 'must list at least one key, e.g. ["app-id", "private-key"]' })
                         .describe("Keys of the Secret, each read from the same property of the Vault entry `<kvMount>/<name>` (or `<name>/pulumi` when seeded)."),
+                    registry: z
+                        .string()
+                        .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$/, { error: 'must be a registry host, e.g. "ghcr.io"' })
+                        .optional()
+                        .describe('A registry credential: the Secret is a `kubernetes.io/dockerconfigjson` for this host, built from the keys `username` and `password` (a read-only token), for `images.pullSecret`. Default: an Opaque Secret of the keys.'),
                 })
                 .describe("A Secret delivered under its own name, e.g. `github-app-credentials`."),
         )
@@ -235,6 +240,7 @@ export function workloadVaultKeys(name: string, w: WorkloadSpec, vault: Pick<Vau
 /** The parts of the cell's settings the secrets checks read. */
 interface SecretsCheckInput {
     kubernetes: { apiServer?: string };
+    images: { registry: string; pullSecret?: string };
     namespaces: Array<{ name: string }>;
     workloads: Record<string, WorkloadSpec>;
     vault?: VaultConfig;
@@ -246,6 +252,18 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
     const workloads = Object.keys(cfg.workloads);
     const { vault, tailscale } = cfg;
+
+    const pull = cfg.images.pullSecret;
+    if (pull !== undefined) {
+        const secret = vault?.secrets[pull];
+        const credentials = Object.entries(vault?.secrets ?? {}).filter(([, s]) => s.registry !== undefined).map(([n]) => n);
+        if (vault === undefined) issue(["images", "pullSecret"], `needs agent-estate:vault: the registry credential "${pull}" is delivered from Vault by External Secrets (vault.secrets.${pull})`);
+        else if (secret === undefined || secret.registry === undefined) {
+            issue(["images", "pullSecret"], `"${pull}" is not a registry credential of vault.secrets (${credentials.join(", ") || "none"}); declare vault.secrets.${pull}: {namespace, keys: [username, password], registry: "${cfg.images.registry.split("/")[0]}"}`);
+        } else if (!cfg.images.registry.startsWith(`${secret.registry}/`)) {
+            issue(["images", "pullSecret"], `"${pull}" is a credential for ${secret.registry}, but agent-estate:images.registry is ${cfg.images.registry}`);
+        }
+    }
 
     if (vault) {
         if (cfg.kubernetes.apiServer === undefined) {
@@ -271,6 +289,9 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
             issue(["vault", "providerCredentialsHolder"], `"${vault.providerCredentialsHolder}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
         }
         for (const [name, secret] of Object.entries(vault.secrets)) {
+            if (secret.registry !== undefined && !["username", "password"].every((k) => secret.keys.includes(k))) {
+                issue(["vault", "secrets", name, "keys"], `must be ["username", "password"] for a registry credential (registry ${secret.registry}): the .dockerconfigjson is built from them`);
+            }
             if (name in cfg.workloads) issue(["vault", "secrets", name], `"${name}" is also a workload, whose Vault path it would share; name the Secret after what it holds, e.g. "${name}-credentials"`);
             if (!cfg.namespaces.some((n) => n.name === secret.namespace)) {
                 issue(["vault", "secrets", name, "namespace"], `"${secret.namespace}" is not one of agent-estate:namespaces (${cfg.namespaces.map((n) => n.name).join(", ")})`);
