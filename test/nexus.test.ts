@@ -128,7 +128,7 @@ describe("the nexus stack (seed 004)", () => {
 
     it("resolves every flow it is handed (the Nexus services, PostgreSQL, Redis, istiod, the gateway in) and allows each", () => {
         const to = (t: string, port: number) => result.flows.flows.find((f) => f.to === t && f.port === port);
-        for (const [t, port] of [["nexus/nexus-graphrag-enhanced", 9051], ["nexus/nexus-graphrag-enhanced", 9052], ["nexus/mageagent", 8081], ["nexus-data/nexus-postgres", 5432], ["nexus-data/nexus-redis", 6379], ["istio-system/istiod", 15012], [`${NS}/${W}`, 8080]] as const) {
+        for (const [t, port] of [["nexus/nexus-graphrag-enhanced", 9051], ["nexus/nexus-graphrag-enhanced", 9052], ["nexus/mageagent", 8081], ["nexus-data/nexus-postgres", 5432], ["nexus-data/nexus-redis", 6379], ["istio-system/istiod", 15012], [`${NS}/${W}`, 8080], ["internet", 80], ["internet", 443]] as const) {
             expect(to(t, port)?.status, `${t}:${port}`).toBe("allowed");
         }
         expect(result.flows.flows.filter((f) => f.status !== "allowed")).toEqual([]);
@@ -263,6 +263,12 @@ describe("the nexus stack's configuration errors", () => {
         (raw as any).values.mesh.namespaces = ["nexus-data"];
         const error = problems(raw);
         expect(error.problems.map((p) => p.key)).toEqual(expect.arrayContaining(["agent-estate:mesh.namespaces[0]", `agent-estate:workloads.${W}.mesh`]));
+    });
+
+    it("refuses a VirtualService bound to an Istio Gateway the mesh section does not name", () => {
+        const raw = nexusRaw();
+        workload(raw).mesh.virtualService.gateways = ["istio-system/nexus-gateway", "mesh"];
+        expectProblem(raw, `agent-estate:workloads.${W}.mesh.virtualService.gateways[0]`, /"istio-system\/nexus-gateway" is not an Istio Gateway of agent-estate:mesh.gateways \(istio-system\/nexus-stack-gateway\)/);
     });
 
     it("refuses a VirtualService field Istio does not have, a wrong type and an unknown enum value, at their keys", () => {

@@ -40,7 +40,11 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
         for (const [job, c] of Object.entries(spec.cronJobs)) {
             if (c.externalHttps) flows.push({ from: { name: `${w}-${job}`, namespace: spec.namespace, podSelector: workloadSelector(`${w}-${job}`) }, to: `${INTERNET.host}:443`, why: `cronJobs.${job}.externalHttps` });
         }
+        // Replicas of one workload reach each other through their Service's port.
+        if (spec.network.betweenReplicas) flows.push({ from, to: `${w}.${spec.namespace}.svc:${spec.port}`, why: "network.betweenReplicas" });
         for (const peer of spec.network.egressTo) {
+            // The internet on other ports than 443 (webhooks over HTTP): hosts no config names.
+            if ("cidr" in peer && peer.cidr === "0.0.0.0/0") for (const port of peer.ports) flows.push({ from, to: `${INTERNET.host}:${port}`, why: "network.egressTo (the internet)" });
             if (!("podSelector" in peer)) continue;
             const ep = endpoints.find((e) => e.namespace === peer.namespace && Object.entries(e.podSelector).every(([k, v]) => peer.podSelector[k] === v));
             if (!ep) continue;

@@ -42,6 +42,10 @@ export const meshSection = z.strictObject({
         })
         .default({ namespace: "istio-system", podSelector: { app: "istiod" }, service: "istiod" })
         .describe(`istiod, which every sidecar reaches on ${MESH_PORTS.istiodXds} (xDS and certificates). Default: the istiod chart's.`),
+    gateways: z
+        .array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be an Istio Gateway as "<namespace>/<name>", e.g. "istio-system/nexus-stack-gateway"' }))
+        .default([])
+        .describe('The Istio Gateways the cluster runs, as "<namespace>/<name>", which a VirtualService may bind besides `mesh`. Default: [] (VirtualServices bind `mesh` only).'),
     ingressGateway: z
         .strictObject({
             namespace: dnsLabel.default("istio-system").describe('Namespace of the gateway\'s pods. Default: "istio-system".'),
@@ -219,7 +223,18 @@ export function checkMesh(cfg: MeshCheckInput, ctx: z.RefinementCtx): void {
     }
     for (const [w, spec] of Object.entries(cfg.workloads)) {
         if (!spec.mesh) continue;
-        if (!mesh) issue(["workloads", w, "mesh"], "needs agent-estate:mesh (the cluster's Istio data plane and the namespaces in the mesh); set it or remove the routing objects");
-        else if (!mesh.namespaces.includes(spec.namespace)) issue(["workloads", w, "mesh"], `routes a workload of namespace ${spec.namespace}, which is not in agent-estate:mesh.namespaces (${mesh.namespaces.join(", ")}); add it there`);
+        if (!mesh) {
+            issue(["workloads", w, "mesh"], "needs agent-estate:mesh (the cluster's Istio data plane and the namespaces in the mesh); set it or remove the routing objects");
+            continue;
+        }
+        if (!mesh.namespaces.includes(spec.namespace)) issue(["workloads", w, "mesh"], `routes a workload of namespace ${spec.namespace}, which is not in agent-estate:mesh.namespaces (${mesh.namespaces.join(", ")}); add it there`);
+        // A Gateway a route binds is one the cluster runs: a typo would leave the route unserved, silently.
+        const gateways = spec.mesh.virtualService?.gateways;
+        if (Array.isArray(gateways)) {
+            gateways.forEach((g, i) => {
+                if (typeof g !== "string" || g === "mesh" || mesh.gateways.includes(g)) return;
+                issue(["workloads", w, "mesh", "virtualService", "gateways", i], `"${g}" is not an Istio Gateway of agent-estate:mesh.gateways (${mesh.gateways.join(", ") || "none"}); name it as "<namespace>/<name>" there, or bind "mesh" only`);
+            });
+        }
     }
 }
