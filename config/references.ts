@@ -211,12 +211,11 @@ export function checkEnvReferences(cfg: EnvReferenceInput, ctx: Ctx): void {
             if ("serviceAccount" in from && !accounts(spec.namespace).includes(from.serviceAccount)) {
                 issue(ctx, [...path, "serviceAccount"], notDeclared(`ServiceAccount in namespace ${spec.namespace}`, from.serviceAccount, accounts(spec.namespace), "name a workload or a job template of agent-estate:jobTemplates (each ServiceAccount is named after it)"));
             }
-            if ("image" in from && !(from.image in cfg.images.pins)) {
-                issue(ctx, [...path, "image"], notDeclared("image pin", from.image, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${from.image}: { tag: "1.0.0" }`));
-            }
+            const noPin = (pin: string) => notDeclared("image pin", pin, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${pin}: { tag: "1.0.0" }`);
+            if ("image" in from && !(from.image in cfg.images.pins)) issue(ctx, [...path, "image"], noPin(from.image));
             if ("imageTag" in from) {
                 const pin = cfg.images.pins[from.imageTag];
-                if (pin === undefined) issue(ctx, [...path, "imageTag"], notDeclared("image pin", from.imageTag, Object.keys(cfg.images.pins), `add it to agent-estate:images.pins, e.g. ${from.imageTag}: { tag: "1.0.0" }`));
+                if (pin === undefined) issue(ctx, [...path, "imageTag"], noPin(from.imageTag));
                 else if (pin.tag === undefined) issue(ctx, [...path, "imageTag"], `image pin "${from.imageTag}" is pinned by digest only and has no tag to report; add its release tag to agent-estate:images.pins.${from.imageTag}, e.g. tag: "1.0.0"`);
             }
             if ("ingressUrl" in from && !(from.ingressUrl.ingress in cfg.ingresses)) {
