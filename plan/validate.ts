@@ -77,7 +77,7 @@ function valueAt(obj: unknown, pointer: string): unknown {
 
 /** A kind the plan could not validate, and why. */
 export interface Unvalidated {
-    /** `<apiVersion>/<Kind>`, e.g. `postgresql.cnpg.io/v1/Cluster`. */
+    /** `<apiVersion>/<Kind>`, e.g. `postgresql.cnpg.io/v1/Cluster`; for a Helm release's values, `helm chart <chart> <version>` (`plan/helm-values.ts`). */
     kind: string;
     reason: string;
 }
