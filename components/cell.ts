@@ -27,6 +27,7 @@ import { JobTemplateIdentity } from "./job-templates/job-template-identity";
 import { workloadArgsFromConfig } from "./workloads/from-config";
 import { ExternalSecrets } from "./secrets/external-secrets";
 import { TailnetKeys } from "./secrets/tailnet-keys";
+import { TailnetAcl } from "./network/tailnet-acl";
 import { MANAGED_SUBPATH, READER_ROLE, VaultCell } from "./secrets/vault-cell";
 import { CertManager } from "./addons/cert-manager";
 import { CloudNativePg } from "./addons/cloudnative-pg";
@@ -40,7 +41,7 @@ import { OtelCollector } from "./addons/otel-collector";
 import { Dashboards } from "./observability/dashboards";
 import { Longhorn } from "./storage/longhorn";
 import { CellFlows } from "./flows/cell-flows";
-import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows } from "./flows/from-config";
+import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows, tailnetGrants } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 import { ServiceDestinationRule } from "./mesh/destination-rule";
 import { meshNamespaceLabels } from "./mesh/namespace";
@@ -100,6 +101,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly externalSecrets?: ExternalSecrets;
     /** Auth keys of the tailscale sidecars and external nodes (without `agent-estate:tailscale`, undefined). */
     readonly tailnetKeys?: TailnetKeys;
+    /** The tailnet's policy (`agent-estate:tailscale.acl`; without it, undefined). */
+    readonly tailnetAcl?: TailnetAcl;
     /** The cell's F5 VIPs by name (empty without `agent-estate:f5`). */
     readonly vips: Readonly<Record<string, F5Vip>>;
     /** One AgentWorkload per `agent-estate:workloads` entry, by workload name. */
@@ -161,7 +164,7 @@ export class Cell extends pulumi.ComponentResource {
         const operators = this.declareOperators(name, cfg);
 
         // Secrets before workloads: each workload depends on its ExternalSecret.
-        ({ vault: this.vault, externalSecrets: this.externalSecrets, tailnetKeys: this.tailnetKeys } = this.declareSecrets(name, cfg, operators.externalSecrets?.release));
+        ({ vault: this.vault, externalSecrets: this.externalSecrets, tailnetKeys: this.tailnetKeys, tailnetAcl: this.tailnetAcl } = this.declareSecrets(name, cfg, operators.externalSecrets?.release));
 
         this.addons = { ...operators, ...this.declarePlatform(name, cfg, operators, this.externalSecrets?.store) };
 
@@ -244,15 +247,16 @@ export class Cell extends pulumi.ComponentResource {
      * Secrets: the explicit Tailscale and Vault providers, the auth keys Pulumi mints, the cell's Vault
      * (paths, policies, Kubernetes auth) and External Secrets (store, one ExternalSecret per workload).
      */
-    private declareSecrets(name: string, cfg: CellConfig, operator: pulumi.Resource | undefined): { vault?: VaultCell; externalSecrets?: ExternalSecrets; tailnetKeys?: TailnetKeys } {
+    private declareSecrets(name: string, cfg: CellConfig, operator: pulumi.Resource | undefined): { vault?: VaultCell; externalSecrets?: ExternalSecrets; tailnetKeys?: TailnetKeys; tailnetAcl?: TailnetAcl } {
         const sidecarWorkloads = Object.entries(cfg.workloads).filter(([, w]) => w.sidecars.tailscale !== undefined);
 
         let tailnetKeys: TailnetKeys | undefined;
+        let tailnetAcl: TailnetAcl | undefined;
         const ts = cfg.tailscale;
         if (ts) {
             const provider = new tailscale.Provider(
                 `${name}-tailscale`,
-                { tailnet: ts.tailnet, oauthClientId: ts.oauthClientId, oauthClientSecret: this.secret("tailscaleOauthClientSecret", "Pulumi mints the tailnet's auth keys with it"), scopes: ["auth_keys"] },
+                { tailnet: ts.tailnet, oauthClientId: ts.oauthClientId, oauthClientSecret: this.secret("tailscaleOauthClientSecret", "Pulumi mints the tailnet's auth keys with it"), scopes: ts.acl ? ["auth_keys", "policy_file"] : ["auth_keys"] },
                 { parent: this },
             );
             const nodes = [
@@ -269,10 +273,18 @@ export class Cell extends pulumi.ComponentResource {
                 })),
             ];
             tailnetKeys = new TailnetKeys(`${name}-tailnet-keys`, { descriptionPrefix: cfg.cell.name, nodes }, { parent: this, providers: { tailscale: provider } });
+            if (ts.acl) {
+                tailnetAcl = new TailnetAcl(
+                    `${name}-tailnet-acl`,
+                    // The OAuth client mints keys with the cell's tags, so those tags own every tag the cell's nodes carry.
+                    { grants: tailnetGrants(cfg, ts.acl.grants), tags: [...new Set(nodes.flatMap((n) => n.tags))], tagOwners: ["autogroup:admin", ...ts.tags] },
+                    { parent: this, providers: { tailscale: provider } },
+                );
+            }
         }
 
         const v = cfg.vault;
-        if (!v) return { tailnetKeys };
+        if (!v) return { tailnetKeys, tailnetAcl };
         const provider = new vault.Provider(
             `${name}-vault`,
             { address: v.address, namespace: v.namespace, token: this.secret("vaultToken", "Pulumi manages the cell's Vault with it"), skipChildToken: false },
@@ -337,7 +349,7 @@ export class Cell extends pulumi.ComponentResource {
             },
             this.k8sOpts,
         );
-        return { vault: vaultCell, externalSecrets, tailnetKeys };
+        return { vault: vaultCell, externalSecrets, tailnetKeys, tailnetAcl };
     }
 
     /**

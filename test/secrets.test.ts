@@ -227,7 +227,7 @@ describe("Tailscale keys", () => {
             expect(props(k)).toMatchObject({ preauthorized: true, ephemeral: true, expiry: 2592000 });
             expect(k.provider).toMatch(/pulumi:providers:tailscale::kaze-dev-tailscale::/);
         }
-        expect(props(byName(d, "tailscale:index/tailnetKey:TailnetKey", "kaze-dev-tailnet-keys-kaze-runtime"))).toMatchObject({ tags: ["tag:kaze-dev"], reusable: true });
+        expect(props(byName(d, "tailscale:index/tailnetKey:TailnetKey", "kaze-dev-tailnet-keys-kaze-runtime"))).toMatchObject({ tags: ["tag:kaze-dev-runtime"], reusable: true });
         expect(props(byName(d, "tailscale:index/tailnetKey:TailnetKey", "kaze-dev-tailnet-keys-openclaw"))).toMatchObject({ tags: ["tag:openclaw"], reusable: false });
     });
 

@@ -1,6 +1,8 @@
 import { listenerNodePort } from "../../config/references";
 import type { CellConfig } from "../../config/parse";
 import { workloadSelector } from "../naming";
+import type { AclGrantSpec } from "../../config/sections/secrets";
+import type { TailnetGrant } from "../network/tailnet-acl";
 import type { DeclaredFlow, ExternalEndpoint, ServiceEndpoint } from "./cell-flows";
 
 /** The cluster DNS Service (CoreDNS answers as kube-dns in kube-system). */
@@ -63,6 +65,14 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
             for (const port of peer.ports ?? [target.port]) flows.push({ from, to: `${peer.workload}.${target.namespace}.svc:${port}`, why: `jobTemplates.${t}.network.egressTo` });
         }
     }
+    // Tailnet peers a grant lets reach a workload: through its tailscale sidecar, on its service port.
+    for (const g of cfg.tailscale?.acl?.grants ?? []) {
+        if (!("workloads" in g)) continue;
+        for (const w of g.workloads) {
+            const spec = cfg.workloads[w];
+            flows.push({ from: { name: `tailnet ${g.src.join(",")}`, tailnetTags: g.src }, to: `${w}.${spec.namespace}:${spec.port}`, via: "tailnet", why: "tailscale.acl grant" });
+        }
+    }
     for (const vip of cfg.f5?.vips ?? []) {
         for (const l of vip.listeners) {
             // A Service marked external is not the cell's: its policies are not either.
@@ -108,4 +118,16 @@ export function addonFlows(cfg: CellConfig, addons: { ingressController?: AddonP
         for (const [w, spec] of Object.entries(cfg.workloads)) if (spec.metrics) flows.push({ from, to: `${w}.${spec.namespace}.svc:${spec.metrics.port}`, why: `workloads.${w}.metrics (ServiceMonitor)` });
     }
     return flows;
+}
+
+/**
+ * The tailnet policy's accept rules: a grant to workloads opens each one's sidecar tags on its service
+ * port only (the config checked each has a sidecar advertising tags of its own); any other grant its ports.
+ */
+export function tailnetGrants(cfg: CellConfig, grants: readonly AclGrantSpec[]): TailnetGrant[] {
+    return grants.map((g) => {
+        if (!("workloads" in g)) return { src: [...g.src], dst: g.dst.map((t) => `${t}:${g.ports.join(",")}`) };
+        const dst = g.workloads.flatMap((w) => (cfg.workloads[w].sidecars.tailscale?.tags ?? []).map((t) => `${t}:${cfg.workloads[w].port}`));
+        return { src: [...g.src], dst };
+    });
 }

@@ -2,7 +2,7 @@ import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { ConfigProblem } from "../errors";
 import { qualify, setSecretHint } from "../problems";
-import { dnsLabel, secretDataKey } from "./primitives";
+import { dnsLabel, port, secretDataKey } from "./primitives";
 import { canScaleOut, secretKeyRef, WorkloadSpec } from "./workloads";
 
 /** The key, in a workload's env Secret, that carries its Tailscale auth key (minted by Pulumi, delivered from Vault). */
@@ -187,6 +187,29 @@ export const tailnetNodeSpec = z.strictObject({
     expirySeconds: keySettings.expirySeconds.optional().describe(`${EXPIRY} Default: \`tailscale.keys.expirySeconds\`.`),
 });
 
+/**
+ * One rule of the tailnet policy: who (`src` tags) may reach what. Workloads are named, and their
+ * sidecar's tags and service port derived; anything else is tags and ports.
+ */
+export const aclGrantSpec = z.union(
+    [
+        z.strictObject({
+            src: z.array(aclTag).min(1).describe("Tags of the nodes allowed in, e.g. [tag:openclaw]."),
+            workloads: z
+                .array(dnsLabel)
+                .min(1)
+                .describe("Workloads with a tailscale sidecar they may reach, on each one's service port only (its sidecars' ports stay closed to the tailnet)."),
+        }),
+        z.strictObject({
+            src: z.array(aclTag).min(1).describe("Tags of the nodes allowed out, e.g. [tag:kaze-prod-runtime]."),
+            dst: z.array(aclTag).min(1).describe("Tags of the nodes they may reach, e.g. [tag:openclaw]."),
+            ports: z.array(port).min(1).describe("Ports allowed on those nodes."),
+        }),
+    ],
+    { error: "must be { src: [tag:..], workloads: [<workload>] } or { src: [tag:..], dst: [tag:..], ports: [..] }" },
+);
+export type AclGrantSpec = z.infer<typeof aclGrantSpec>;
+
 /** `agent-estate:tailscale`: the tailnet that workloads with the tailscale sidecar, and external nodes, join. */
 export const tailscaleSection = z.strictObject({
     tailnet: z.string().min(1).optional().describe("Tailnet ID. Default: the tailnet that owns the OAuth client."),
@@ -210,6 +233,14 @@ export const tailscaleSection = z.strictObject({
         .record(dnsLabel, tailnetNodeSpec.describe("A node outside the cluster that joins the tailnet; its auth key goes to Vault for its own deployment."))
         .default({})
         .describe("Nodes outside the cluster, by name (e.g. `openclaw`); each needs `vault`. Default: {}."),
+    acl: z
+        .strictObject({
+            grants: z.array(aclGrantSpec).min(1, { error: "must list at least one grant; a tailnet policy without one denies everything" }).describe("What the tailnet lets through; everything else is denied."),
+        })
+        .optional()
+        .describe(
+            "The tailnet's policy (tailscale.Acl), owned by this stack: it replaces the tailnet's whole policy file, so only one stack per tailnet may set it, and the OAuth client needs the policy_file scope. Default: the tailnet's policy is managed elsewhere.",
+        ),
 });
 export type TailscaleConfig = z.infer<typeof tailscaleSection>;
 
@@ -338,6 +369,17 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
         }
     }
     if (tailscale) {
+        tailscale.acl?.grants.forEach((g, i) => {
+            if (!("workloads" in g)) return;
+            g.workloads.forEach((w, j) => {
+                const path = ["tailscale", "acl", "grants", i, "workloads", j];
+                if (!(w in cfg.workloads)) issue(path, `"${w}" is not a workload of agent-estate:workloads (${workloads.join(", ")})`);
+                else if (!cfg.workloads[w].sidecars.tailscale) issue(path, `workload "${w}" has no tailscale sidecar, so it is not on the tailnet; add sidecars.tailscale to it or remove it from the grant`);
+                else if (cfg.workloads[w].sidecars.tailscale!.tags.length === 0) {
+                    issue(path, `workload "${w}"'s tailscale sidecar advertises no tag of its own, so a grant to it would open every node tagged ${tailscale.tags.join(", ")}; set sidecars.tailscale.tags, e.g. ["tag:${w}"]`);
+                }
+            });
+        });
         if (!vault && Object.keys(tailscale.nodes).length > 0) issue(["tailscale", "nodes"], "needs agent-estate:vault: an external node's auth key is handed over through Vault; set it or remove the nodes");
         for (const node of Object.keys(tailscale.nodes)) {
             if (node in cfg.workloads) issue(["tailscale", "nodes", node], `"${node}" is also a workload; an external node needs its own Vault path, name it e.g. "${node}-node"`);

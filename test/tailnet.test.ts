@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseCellConfig } from "../config/parse";
+import { aclAllows, checkFlows } from "../plan/flows/check";
+import { configErrorOf, Declared, declare, rawStackConfig, stackConfig } from "./harness";
+
+type Obj = Record<string, any>;
+
+/** A provider's list input, which the engine hands over JSON-encoded. */
+const scopesOf = (v: unknown): string[] => (typeof v === "string" ? (JSON.parse(v) as string[]) : (v as string[]));
+
+/** The tags a workload's tailscale sidecar advertises, as its pods carry them. */
+function sidecarTags(d: Declared, workload: string): string[] {
+    const pod = d.k8s("Deployment", workload, "kaze").props.spec.template.spec;
+    const ts = pod.containers.find((c: Obj) => c.name === "tailscale");
+    const args = ts.env.find((e: Obj) => e.name === "TS_EXTRA_ARGS")?.value ?? "";
+    return /--advertise-tags=(\S+)/.exec(args)?.[1].split(",") ?? [];
+}
+
+describe.each(["dev", "prod"])("the %s tailnet's policy", (stack) => {
+    let d: Declared;
+    let policy: string;
+    beforeAll(async () => {
+        d = await declare(stack);
+        const acls = d.ofType("tailscale:index/acl:Acl");
+        expect(acls).toHaveLength(1);
+        policy = acls[0].props.acl as string;
+    });
+
+    it("gives each workload's sidecar a tag of its own, so a grant names one service", () => {
+        for (const svc of ["runtime", "gateway", "knowledge"]) expect(sidecarTags(d, `kaze-${svc}`)).toEqual([`tag:kaze-${stack}-${svc}`]);
+    });
+
+    it("lets tag:openclaw reach the runtime on 4100 and knowledge on 4300, the service ports only", () => {
+        const openclaw = ["tag:openclaw"];
+        expect(aclAllows(policy, openclaw, sidecarTags(d, "kaze-runtime"), 4100)).toBe(true);
+        expect(aclAllows(policy, openclaw, sidecarTags(d, "kaze-knowledge"), 4300)).toBe(true);
+        // The sidecars' ports: langfuse-mcp, git-sync's and tailscale's health endpoints, the tailnet proxy.
+        for (const port of [4101, 2020, 9002, 1055, 4300]) expect(aclAllows(policy, openclaw, sidecarTags(d, "kaze-runtime"), port), `runtime:${port}`).toBe(false);
+        for (const port of [9002, 1055, 4100]) expect(aclAllows(policy, openclaw, sidecarTags(d, "kaze-knowledge"), port), `knowledge:${port}`).toBe(false);
+        // The gateway holds the provider credentials and OpenClaw does not call it.
+        expect(aclAllows(policy, openclaw, sidecarTags(d, "kaze-gateway"), 4200)).toBe(false);
+    });
+
+    it("lets no other tailnet node in: nothing but the grants is accepted", () => {
+        const acls = JSON.parse(policy).acls as Obj[];
+        expect(acls.every((r) => r.action === "accept" && !r.src.includes("*") && !r.dst.some((x: string) => x.startsWith("*")))).toBe(true);
+        for (const port of [4100, 4200, 4300]) expect(aclAllows(policy, [`tag:kaze-${stack}`], sidecarTags(d, "kaze-runtime"), port)).toBe(false);
+        // The runtime reaches OpenClaw's gateway through its sidecar's proxy.
+        expect(aclAllows(policy, sidecarTags(d, "kaze-runtime"), ["tag:openclaw"], 18789)).toBe(true);
+    });
+
+    it("gives every tag a minted key carries an owner the cell's OAuth client acts for, and the provider the policy_file scope", () => {
+        const owners = JSON.parse(policy).tagOwners as Record<string, string[]>;
+        for (const key of d.ofType("tailscale:index/tailnetKey:TailnetKey")) {
+            for (const tag of key.props.tags as string[]) expect(owners[tag], tag).toEqual(["autogroup:admin", `tag:kaze-${stack}`]);
+        }
+        const [provider] = d.ofType("pulumi:providers:tailscale");
+        expect(scopesOf(provider.props.scopes)).toEqual(["auth_keys", "policy_file"]);
+    });
+
+    it("draws OpenClaw's tailnet flows, allowed through the sidecars and the policy", () => {
+        const report = checkFlows(d.resources);
+        const tailnet = report.flows.filter((f) => f.via === "tailnet").map((f) => [f.from, f.to, f.port, f.status]);
+        expect(tailnet).toEqual([
+            ["tailnet tag:openclaw", "kaze/kaze-knowledge", 4300, "allowed"],
+            ["tailnet tag:openclaw", "kaze/kaze-runtime", 4100, "allowed"],
+        ]);
+    });
+});
+
+describe("a tailnet grant", () => {
+    const problemOf = (edit: (v: Obj) => void, key: string) => {
+        const raw = rawStackConfig("dev");
+        edit(raw.values);
+        const e = configErrorOf(parseCellConfig, raw);
+        const p = e.problems.find((x) => x.key === key);
+        expect(p, e.message).toBeDefined();
+        return p!.message;
+    };
+
+    it("to a workload whose sidecar advertises no tag of its own is refused: it would open every node of the cell's tag", () => {
+        expect(problemOf((v) => (v.workloads["kaze-runtime"].sidecars.tailscale.tags = []), "agent-estate:tailscale.acl.grants[0].workloads[0]")).toMatch(/advertises no tag of its own.*set sidecars\.tailscale\.tags/);
+    });
+
+    it("to a workload the cell lacks, or one off the tailnet, is refused", () => {
+        expect(problemOf((v) => v.tailscale.acl.grants[0].workloads.push("kaze-nowhere"), "agent-estate:tailscale.acl.grants[0].workloads[2]")).toMatch(/not a workload/);
+        expect(problemOf((v) => delete v.workloads["kaze-knowledge"].sidecars.tailscale, "agent-estate:tailscale.acl.grants[0].workloads[1]")).toMatch(/no tailscale sidecar/);
+    });
+
+    it("is the stack's own: without tailscale.acl no policy is declared and the provider keeps the auth_keys scope alone", async () => {
+        const { tailscale } = rawStackConfig("dev").values;
+        delete tailscale.acl;
+        const d = await declare(stackConfig("dev", { set: { tailscale } }));
+        expect(d.ofType("tailscale:index/acl:Acl")).toEqual([]);
+        expect(scopesOf(d.ofType("pulumi:providers:tailscale")[0].props.scopes)).toEqual(["auth_keys"]);
+    });
+});
