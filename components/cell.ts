@@ -24,6 +24,8 @@ import { skipAwait } from "./skip-await";
 import { AgentWorkload } from "./workloads/agent-workload";
 import { jobTemplateArgsFromConfig } from "./job-templates/from-config";
 import { JobTemplateIdentity } from "./job-templates/job-template-identity";
+import { DataService } from "./data/data-service";
+import { dataServiceArgsFromConfig } from "./data/from-config";
 import { workloadArgsFromConfig } from "./workloads/from-config";
 import { ExternalSecrets } from "./secrets/external-secrets";
 import { TailnetKeys } from "./secrets/tailnet-keys";
@@ -109,6 +111,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly workloads: Readonly<Record<string, AgentWorkload>>;
     /** The identity and reach of the Jobs operators create, per `agent-estate:jobTemplates` entry. */
     readonly jobTemplates: Readonly<Record<string, JobTemplateIdentity>>;
+    /** One DataService per `agent-estate:dataServices` entry, by name. */
+    readonly dataServices: Readonly<Record<string, DataService>>;
     /** The cell's CRDs and custom resources (`agent-estate:crds`, `customResources`); absent when both are empty. */
     readonly customResources?: CustomResources;
     /** One CellIngress per `agent-estate:ingresses` entry, by name. */
@@ -184,6 +188,7 @@ export class Cell extends pulumi.ComponentResource {
         this.kagent = this.declareKagent(name, cfg);
 
         const jobs = jobTemplateArgsFromConfig(cfg.jobTemplates, cfg.workloads, { labels: this.labels, protectState: this.protectState, apiServerEgress: apiServerPeers(cfg) });
+        this.dataServices = this.declareDataServices(cfg);
         this.workloads = this.declareWorkloads(cfg, jobs.ingressToWorkloads);
         this.jobTemplates = Object.fromEntries(
             Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, { ...a, imagePullSecrets: pullSecretsIn(cfg, a.namespace) }, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
@@ -374,6 +379,7 @@ export class Cell extends pulumi.ComponentResource {
             apiServerEgress: apiServerPeers(cfg),
             ingressFromOthers,
             ingresses: cfg.ingresses,
+            dataServices: cfg.dataServices,
         });
         const mesh = cfg.mesh;
         return Object.fromEntries(
@@ -411,6 +417,27 @@ export class Cell extends pulumi.ComponentResource {
                         },
                     ],
                 ];
+            }),
+        );
+    }
+
+    /** Data services: one DataService each, after its namespace and the Secrets it reads (`vault.secrets`). */
+    private declareDataServices(cfg: CellConfig): Record<string, DataService> {
+        const delivered = this.externalSecrets?.externalSecrets ?? {};
+        const all = dataServiceArgsFromConfig(cfg.dataServices, {
+            images: cfg.images,
+            labels: this.labels,
+            protectState: this.protectState,
+            workloads: cfg.workloads,
+            serviceMonitors: this.addons.monitoring !== undefined,
+            prometheus: this.addons.monitoring?.prometheusPeer,
+        });
+        return Object.fromEntries(
+            Object.entries(all).map(([d, args]) => {
+                const ns = this.namespaces[args.namespace];
+                const secrets = [...new Set(Object.values(args.secretRefs ?? {}).map((s) => s.secret))].flatMap((s) => (delivered[s] ? [delivered[s]] : []));
+                const dependsOn: pulumi.Resource[] = [...(ns ? [ns] : []), ...secrets, ...(this.addons.monitoring ? [this.addons.monitoring.release] : [])];
+                return [d, new DataService(`data-${d}`, args, { ...this.k8sOpts, dependsOn })];
             }),
         );
     }
@@ -552,6 +579,7 @@ export class Cell extends pulumi.ComponentResource {
                 namespace: monitoring.namespace,
                 workloads: Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, scraped: spec.metrics !== undefined })),
                 postgres: postgres && { namespace: postgres.namespaceName, clusterName: postgres.clusterName, poolerName: postgres.poolerName },
+                files: Object.fromEntries(Object.entries(a.monitoring?.dashboards ?? {}).map(([d, f]) => [d, f.dashboard])),
             },
             k8sOpts,
         );

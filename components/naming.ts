@@ -18,6 +18,14 @@ export function workloadSelector(workload: string): Record<string, string> {
     return { "app.kubernetes.io/name": workload };
 }
 
+/** The `app.kubernetes.io/component` label of each kind of pod the cell runs itself. */
+export const POD_COMPONENT = { workload: "agent", cronJob: "cronjob", dataService: "data" } as const;
+
+/** The labels of a pod the cell runs itself: the cell's, its name's selector, its kind's component. */
+export function podLabels(cell: string, name: string, kind: keyof typeof POD_COMPONENT): Record<string, string> {
+    return { ...cellLabels(cell), ...workloadSelector(name), "app.kubernetes.io/component": POD_COMPONENT[kind] };
+}
+
 /** Name of the Kubernetes Secret that External Secrets delivers for a workload's environment. */
 export function workloadSecretName(workload: string): string {
     return `${workload}-env`;

@@ -14,6 +14,8 @@ import { checkClusterServices, clusterServicesSection } from "./sections/cluster
 import { checkCustomResources, crdsSection, customResourcesSection } from "./sections/custom-resources";
 import { checkIngresses, ingressesSection } from "./sections/ingress";
 import { checkSecretRefs, checkSecrets, existingSecretsSection, tailscaleSection, vaultSection } from "./sections/secrets";
+import { checkDataServices, dataServicesSection } from "./sections/data-services";
+import { checkPeerSelectors } from "./sections/peer-selectors";
 import { workloadImageRefs, workloadPeerRefs, workloadsSection, needsApiServer } from "./sections/workloads";
 
 export { CONFIG_NAMESPACE } from "./problems";
@@ -34,6 +36,9 @@ export const cellConfigSchema = z
             .describe(
                 "The pods an operator workload creates at run time (executor Jobs, Deployments it reconciles per custom resource), by name: their ServiceAccount (named after the template) and Role, a NetworkPolicy selecting the labels the operator puts on them, the claims they mount (read-only held by admission). Default: {}.",
             ),
+        dataServices: dataServicesSection
+            .default({})
+            .describe("The cell's data services by name (PostgreSQL, Redis, a vector DB): each a hardened StatefulSet with its volume claims behind a headless Service of that name; workloads reach one with `{ dataService: <name> }`. Default: {}."),
         ingresses: ingressesSection
             .default({})
             .describe("The cell's Ingresses by name: hosts, TLS and auth here, served by the cell's controller (`addons.ingress`); paths from workloads (`workloads.<name>.ingress`) or `rules`. Default: {}."),
@@ -105,6 +110,8 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["namespaces", "workloads", "vault", "existingSecrets"], check: (cfg, ctx) => checkSecretRefs(cfg, ctx) },
     { needs: ["namespaces", "workloads", "mesh"], check: (cfg, ctx) => checkMesh(cfg, ctx) },
     { needs: ["namespaces", "clusterServices"], check: (cfg, ctx) => checkClusterServices(cfg, ctx) },
+    { needs: ["namespaces", "images", "workloads", "dataServices", "vault", "existingSecrets"], check: checkDataServices },
+    { needs: ["cell", "namespaces", "workloads", "dataServices", "jobTemplates", "gateways", "kagent", "agentgateway", "addons", "postgres"], check: checkPeerSelectors },
 ];
 
 /** Every workload's namespace, images and peers exist; a workload that calls the API server can reach it. */

@@ -45,6 +45,12 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
         // Replicas of one workload reach each other through their Service's port.
         if (spec.network.betweenReplicas) flows.push({ from, to: `${w}.${spec.namespace}.svc:${spec.port}`, why: "network.betweenReplicas" });
         for (const peer of spec.network.egressTo) {
+            // A data service is reached by its name, whatever URL (kept in Vault or not) the workload uses.
+            if ("dataService" in peer) {
+                const d = cfg.dataServices[peer.dataService];
+                if (d) for (const port of peer.ports ?? [d.port]) flows.push({ from, to: `${peer.dataService}.${d.namespace}.svc:${port}`, why: `peer dataService ${peer.dataService}` });
+                continue;
+            }
             // The internet on other ports than 443 (webhooks over HTTP): hosts no config names.
             if ("cidr" in peer && peer.cidr === "0.0.0.0/0") for (const port of peer.ports) flows.push({ from, to: `${INTERNET.host}:${port}`, why: "network.egressTo (the internet)" });
             if (!("podSelector" in peer)) continue;

@@ -22,11 +22,14 @@ export interface DashboardsArgs {
     postgres?: { namespace: string; clusterName: string; poolerName: string };
     /** Labels of every object (the cell's). @default {} */
     labels?: Record<string, string>;
+    /** Dashboards the cell ships as they are (Grafana JSON models from the repository), by name. @default {} */
+    files?: Record<string, Record<string, unknown>>;
 }
 
 /**
  * Grafana dashboards as ConfigMaps labelled `grafana_dashboard: "1"` (seed 003), which the
- * kube-prometheus-stack's Grafana loads: one for the cell's workloads, one for its database.
+ * kube-prometheus-stack's Grafana loads: one for the cell's workloads, one for its database, and
+ * each JSON file the cell ships from the repository.
  */
 export class Dashboards extends pulumi.ComponentResource {
     readonly configMaps: Readonly<Record<string, k8s.core.v1.ConfigMap>>;
@@ -35,6 +38,10 @@ export class Dashboards extends pulumi.ComponentResource {
         super("agent-estate:observability:Dashboards", name, {}, opts);
         const dashboards: Record<string, object> = { workloads: workloadsDashboard(args.cell, args.workloads) };
         if (args.postgres !== undefined) dashboards.postgres = postgresDashboard(args.cell, args.postgres);
+        for (const [key, model] of Object.entries(args.files ?? {})) {
+            if (key in dashboards) throw new Error(`dashboard "${key}" is also the name of a generated dashboard; the config schema should have refused it`);
+            dashboards[key] = model;
+        }
 
         this.configMaps = Object.fromEntries(
             Object.entries(dashboards).map(([key, dashboard]) => [

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName } from "../naming";
+import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName, POD_COMPONENT } from "../naming";
 import { stateOptions } from "../state";
 import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { CronWorkload } from "./cron-workload";
@@ -186,7 +186,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         const ns = args.namespace;
         const kind = args.kind ?? "Deployment";
         const selector = workloadSelector(w);
-        const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": "agent" };
+        const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": POD_COMPONENT.workload };
         const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
         const annotations = Object.keys(args.annotations ?? {}).length > 0 ? args.annotations : undefined;
         /** The metadata of the objects that carry the workload's own annotations: its Deployment or StatefulSet and its Service. */

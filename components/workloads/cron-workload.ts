@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childName, workloadSelector } from "../naming";
+import { childName, workloadSelector, POD_COMPONENT } from "../naming";
 import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { NetworkPeer, networkPolicySpec } from "./network-policy";
 
@@ -48,7 +48,7 @@ export class CronWorkload extends pulumi.ComponentResource {
         const keys = args.secretKeys ?? [];
         if (keys.length > 0 && args.secretName === undefined) throw new Error(`CronJob ${args.name} reads ${keys.join(", ")} but its workload has no env Secret`);
         const selector = workloadSelector(args.name);
-        const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": "cronjob" };
+        const labels = { ...args.labels, ...selector, "app.kubernetes.io/component": POD_COMPONENT.cronJob };
         const metadata = { name: args.name, namespace: args.namespace, labels };
         const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume()];
         const mounts: k8s.types.input.core.v1.VolumeMount[] = [];

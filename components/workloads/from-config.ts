@@ -31,6 +31,8 @@ export interface WorkloadContext {
     ingresses?: Readonly<Record<string, { namespace: string; hosts: ReadonlyArray<{ name: string; tls: boolean }> }>>;
     /** Pods outside the workloads section (a job template's) that open paths to workload w: its ingress mirrors them. @default {} */
     ingressFromOthers?: Readonly<Record<string, NetworkPeer[]>>;
+    /** The cell's data services (namespace and port), which `{ dataService }` peers name. @default {} */
+    dataServices?: Record<string, { namespace: string; port: number }>;
 }
 
 /** An image pin by name: `<registry>/<name>` unless the pin names its own repository. */
@@ -58,6 +60,13 @@ export function envValue(ctx: Pick<WorkloadContext, "images" | "ingresses">, val
     return "persistentVolumeClaim" in from ? from.persistentVolumeClaim : from.serviceAccount;
 }
 
+/** A `{ dataService }` peer as the pods of that data service on its port (or the ports it names). */
+export function dataServicePeer(p: { dataService: string; ports?: number[] }, dataServices: Readonly<Record<string, { namespace: string; port: number }>>): NetworkPeer {
+    const target = dataServices[p.dataService];
+    if (target === undefined) throw new Error(`peer "${p.dataService}" is not a data service of this cell`);
+    return { namespace: target.namespace, podSelector: workloadSelector(p.dataService), ports: (p.ports ?? [target.port]).map((port) => ({ port })) };
+}
+
 /** `kaze-gateway` → `KAZE_GATEWAY_URL`: the variable through which a workload finds a peer it talks to. */
 export function peerUrlVariable(workload: string): string {
     return `${workload.toUpperCase().replace(/-/g, "_")}_URL`;
@@ -67,7 +76,13 @@ export function peerUrlVariable(workload: string): string {
  * A peer of config as network peers see it. A workload peer's ports default to the port of the side
  * that is reached: the target's for an egress path, the workload's own (`ingressPort`) for an ingress one.
  */
-export function resolvePeer(workloads: Readonly<Record<string, WorkloadSpec>>, p: PeerSpec, ingressPort?: number): NetworkPeer {
+export function resolvePeer(
+    workloads: Readonly<Record<string, WorkloadSpec>>,
+    p: PeerSpec,
+    ingressPort?: number,
+    dataServices: Readonly<Record<string, { namespace: string; port: number }>> = {},
+): NetworkPeer {
+    if ("dataService" in p) return dataServicePeer(p, dataServices);
     if ("workload" in p) {
         const target = workloads[p.workload];
         if (target === undefined) throw new Error(`peer "${p.workload}" is not a workload of this cell`);
@@ -84,7 +99,7 @@ export function resolvePeer(workloads: Readonly<Record<string, WorkloadSpec>>, p
  * ingress on the target: a path is declared once, on the side that opens the connection.
  */
 export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, ctx: WorkloadContext): Record<string, AgentWorkloadArgs> {
-    const resolve = (p: PeerSpec, ingressPort?: number): NetworkPeer => resolvePeer(workloads, p, ingressPort);
+    const resolve = (p: PeerSpec, ingressPort?: number): NetworkPeer => resolvePeer(workloads, p, ingressPort, ctx.dataServices);
 
     // Ingress mirrored from every egress that names a workload (its pods, or a CronJob's pods).
     const mirrored: Record<string, NetworkPeer[]> = Object.fromEntries(Object.keys(workloads).map((n) => [n, []]));

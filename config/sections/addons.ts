@@ -1,4 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
+import { PROJECT_ROOT } from "../family";
 import { chartVersion, dnsLabel, postgresIdentifier, quantity } from "./primitives";
 
 /**
@@ -103,6 +106,31 @@ export const certManagerAddon = z.strictObject({
 export const externalSecretsAddon = z.strictObject({ chart: helmChart.describe("The external-secrets Helm chart: repository, chart name and exact version.") });
 export const cloudnativePgAddon = z.strictObject({ chart: helmChart.describe("The cloudnative-pg Helm chart: repository, chart name and exact version.") });
 
+/**
+ * A Grafana dashboard JSON file of the repository, read when the config is: a missing file, bad JSON or
+ * JSON without a title is a config error, never a dashboard Grafana silently skips.
+ */
+const dashboardFile = z
+    .string()
+    .regex(/^[^/].*\.json$/, { error: 'must be a path to a .json file relative to the project directory, e.g. "dashboards/alfred-platform.json"' })
+    .transform((file, ctx) => {
+        const full = path.join(PROJECT_ROOT, file);
+        let dashboard: unknown;
+        try {
+            dashboard = JSON.parse(fs.readFileSync(full, "utf8"));
+        } catch (e) {
+            const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+            ctx.addIssue({ code: "custom", message: missing ? `${file} does not exist in the repository; commit the dashboard's JSON (Grafana's "Export → Save to file") there` : `${file} is not valid JSON (${(e as Error).message})` });
+            return z.NEVER;
+        }
+        const d = dashboard as { title?: unknown; panels?: unknown };
+        if (typeof d !== "object" || d === null || typeof d.title !== "string" || !Array.isArray(d.panels)) {
+            ctx.addIssue({ code: "custom", message: `${file} is not a Grafana dashboard: it needs a "title" and a "panels" list at the top (export the dashboard model, not the API envelope { "dashboard": … })` });
+            return z.NEVER;
+        }
+        return { file, dashboard: dashboard as Record<string, unknown> };
+    });
+
 export const monitoringAddon = z.strictObject({
     chart: helmChart.describe("The kube-prometheus-stack Helm chart: repository, chart name and exact version."),
     retention: z
@@ -111,6 +139,13 @@ export const monitoringAddon = z.strictObject({
         .default("15d")
         .describe('Prometheus TSDB retention. Default: "15d".'),
     grafanaAdmin: vaultCredentials.describe("Grafana's admin login; the Vault entry holds `admin-user` and `admin-password`."),
+    dashboards: z
+        .record(
+            dnsLabel.refine((n) => n !== "workloads" && n !== "postgres", { error: 'is the name of a generated dashboard ("workloads", "postgres"); name it after what it shows, e.g. "alfred-platform"' }),
+            dashboardFile,
+        )
+        .default({})
+        .describe("Grafana dashboards from JSON files in the repository, by name → path relative to the project directory (e.g. `dashboards/alfred-platform.json`), each shipped as a labelled ConfigMap beside the generated ones. Default: {}."),
 });
 
 /** An image pinned for an add-on that needs it set explicitly. */

@@ -153,19 +153,29 @@ export function checkSecretRefs(cfg: SecretRefsCheckInput, ctx: z.RefinementCtx)
         if (name in delivered) issue(["existingSecrets", name], `is also in vault.secrets, which delivers it from Vault; keep it in one of them`);
         if (!namespaces.has(e.namespace)) issue(["existingSecrets", name, "namespace"], `"${e.namespace}" is not one of agent-estate:namespaces (${[...namespaces].join(", ")})`);
     }
+    for (const [w, spec] of Object.entries(cfg.workloads)) checkNamedSecretRefs(cfg, spec.secretRefs, spec.namespace, ["workloads", w, "secretRefs"], ctx);
+}
+
+/** One pod's `secretRefs` (at `at`, running in `namespace`): each names a Secret the cell knows, in that namespace, by a key it holds. */
+export function checkNamedSecretRefs(
+    cfg: { vault?: Pick<VaultConfig, "secrets">; existingSecrets: Record<string, { namespace: string; keys: string[] }> },
+    refs: Record<string, { secret: string; key?: string }>,
+    namespace: string,
+    at: PropertyKey[],
+    ctx: z.RefinementCtx,
+): void {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const delivered = cfg.vault?.secrets ?? {};
     const known = [...Object.keys(cfg.existingSecrets), ...Object.keys(delivered)];
-    for (const [w, spec] of Object.entries(cfg.workloads)) {
-        for (const [env, ref] of Object.entries(spec.secretRefs)) {
-            const at = ["workloads", w, "secretRefs", env];
-            const secret = cfg.existingSecrets[ref.secret] ?? delivered[ref.secret];
-            if (secret === undefined) {
-                issue([...at, "secret"], `"${ref.secret}" is not a Secret of agent-estate:existingSecrets or vault.secrets (${known.join(", ") || "none"}); add it to existingSecrets (managed outside this program) or vault.secrets (delivered from Vault)`);
-                continue;
-            }
-            if (secret.namespace !== spec.namespace) issue([...at, "secret"], `"${ref.secret}" lives in namespace ${secret.namespace}, but the workload runs in ${spec.namespace}; a pod reads Secrets of its own namespace only`);
-            const key = ref.key ?? env;
-            if (!secret.keys.includes(key)) issue([...at, ...(ref.key === undefined ? [] : ["key"])], `"${key}" is not a key of Secret "${ref.secret}" (${secret.keys.join(", ")}); list it there or name the key with key:`);
+    for (const [env, ref] of Object.entries(refs)) {
+        const secret = cfg.existingSecrets[ref.secret] ?? delivered[ref.secret];
+        if (secret === undefined) {
+            issue([...at, env, "secret"], `"${ref.secret}" is not a Secret of agent-estate:existingSecrets or vault.secrets (${known.join(", ") || "none"}); add it to existingSecrets (managed outside this program) or vault.secrets (delivered from Vault)`);
+            continue;
         }
+        if (secret.namespace !== namespace) issue([...at, env, "secret"], `"${ref.secret}" lives in namespace ${secret.namespace}, but the pod runs in ${namespace}; a pod reads Secrets of its own namespace only`);
+        const key = ref.key ?? env;
+        if (!secret.keys.includes(key)) issue([...at, env, ...(ref.key === undefined ? [] : ["key"])], `"${key}" is not a key of Secret "${ref.secret}" (${secret.keys.join(", ")}); list it there or name the key with key:`);
     }
 }
 

@@ -24,6 +24,16 @@ export function durationSeconds(d: string): number {
     return [...d.matchAll(/([0-9]+)(ms|s|m|h)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
 }
 
+/** Prometheus scraping through a ServiceMonitor. */
+export const metricsSpec = z
+    .strictObject({
+        path: z.string().startsWith("/").default("/metrics").describe('HTTP path Prometheus scrapes. Default: "/metrics".'),
+        port: port.describe("Port the metrics are served on; the service port, or one no other container uses."),
+        interval: promDuration.default("30s").describe('How often Prometheus scrapes, a Prometheus duration. Default: "30s".'),
+        scrapeTimeout: promDuration.default("10s").describe('How long one scrape may take; at most interval. Default: "10s".'),
+    })
+    .refine((m) => durationSeconds(m.scrapeTimeout) <= durationSeconds(m.interval), { error: "must be at most interval: a scrape cannot outlast the time between two", path: ["scrapeTimeout"] });
+
 /** One direction of an HPA's behaviour (autoscaling/v2 HPAScalingRules), field by field over the program's default. */
 const scalingRulesSpec = z.strictObject({
     stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional().describe("Seconds of past recommendations the HPA considers before changing the count (0 to 3600)."),
@@ -96,7 +106,7 @@ function noCredentialNames(env: Record<string, unknown>, ctx: z.RefinementCtx): 
 }
 
 /** Plaintext environment: it lands in a ConfigMap, so a credential-looking name is refused. */
-const plainEnv = z.record(envName, z.string()).superRefine(noCredentialNames);
+export const plainEnv = z.record(envName, z.string()).superRefine(noCredentialNames);
 
 /**
  * An environment value the program derives from an object the stack declares, so the object is named,
@@ -166,6 +176,7 @@ const peerPorts = z.array(port).min(1, { error: "must list at least one port, e.
 /**
  * A network peer, in one of four forms:
  * - `{ workload: kaze-gateway }`: another workload of this cell, on its service port (or `ports`);
+ * - `{ dataService: postgres }`: a data service of this cell (`agent-estate:dataServices`), on its port (or `ports`);
  * - `{ namespace, podSelector, ports }`: pods outside the cell's workloads (a database pooler, an ingress controller);
  * - `{ namespace, allPods, ports }`: every pod of a namespace, with the reason (a client team's namespace);
  * - `{ cidr, ports }`: addresses outside the cluster's pod network (the API server's endpoint).
@@ -191,6 +202,10 @@ export const peerSpec = z.union(
                 .describe("Why the whole namespace is the peer rather than pods selected by label; recorded in config for reviewers."),
             ports: peerPorts.describe("Ports allowed, e.g. [3001]."),
         }),
+        z.strictObject({
+            dataService: dnsLabel.describe("A data service of this cell, by its name in `agent-estate:dataServices`."),
+            ports: peerPorts.optional().describe("Ports allowed. Default: the data service's port."),
+        }),
         z
             .strictObject({
                 cidr: cidr.describe('Addresses outside the cluster\'s pod network, an IPv4 CIDR such as "10.43.0.1/32" (the API server\'s endpoint).'),
@@ -207,7 +222,7 @@ export const peerSpec = z.union(
                 });
             }),
     ],
-    { error: 'must be { workload: <name> }, { namespace, podSelector: {label: value}, ports: [..] }, { namespace, allPods: "<why>", ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
+    { error: 'must be { workload: <name> }, { dataService: <name> }, { namespace, podSelector: {label: value}, ports: [..] }, { namespace, allPods: "<why>", ports: [..] } or { cidr: "a.b.c.d/n", ports: [..] }' },
 );
 export type PeerSpec = z.infer<typeof peerSpec>;
 
@@ -455,14 +470,7 @@ export const workloadSpec = z
         nodePort: nodePort
             .optional()
             .describe("Fixed NodePort, only when an F5 VIP fronts the Service. Default: a ClusterIP Service."),
-        metrics: z
-            .strictObject({
-                path: z.string().startsWith("/").default("/metrics").describe('HTTP path Prometheus scrapes. Default: "/metrics".'),
-                port: port.describe("Port the metrics are served on; the service port, or one no other container uses."),
-                interval: promDuration.default("30s").describe('How often Prometheus scrapes, a Prometheus duration. Default: "30s".'),
-                scrapeTimeout: promDuration.default("10s").describe('How long one scrape may take; at most interval. Default: "10s".'),
-            })
-            .refine((m) => durationSeconds(m.scrapeTimeout) <= durationSeconds(m.interval), { error: "must be at most interval: a scrape cannot outlast the time between two", path: ["scrapeTimeout"] })
+        metrics: metricsSpec
             .optional()
             .describe("Prometheus scraping of `path` on `port` through a ServiceMonitor. Default: no ServiceMonitor."),
         network: workloadNetworkSpec
