@@ -9,7 +9,7 @@ const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 /** The parts of the cell's settings the selector check reads. */
 interface PeerSelectorsInput {
     cell: { name: string };
-    namespaces: Array<{ name: string }>;
+    namespaces: Array<{ name: string; sharedWith?: string }>;
     workloads: Record<string, WorkloadSpec>;
     dataServices: Record<string, DataServiceSpec>;
     gateways: Record<string, { namespace: string }>;
@@ -25,11 +25,12 @@ interface PeerSelectorsInput {
  * declares there (a workload, a CronJob, a data service, a job template's Jobs, a Gateway's proxies): a NetworkPolicy rule
  * that selects nothing is a silent no-op that blocks the flow it was written for. Namespaces where a
  * chart or an operator runs pods whose labels the program does not write (kagent, AgentGateway's
- * control plane, the collector, the CloudNativePG cluster) are not checked.
+ * control plane, the collector, the CloudNativePG cluster), and those `sharedWith` software the program
+ * does not manage, are not checked.
  */
 export function checkPeerSelectors(cfg: PeerSelectorsInput, ctx: z.RefinementCtx): void {
     const own = new Set(cfg.namespaces.map((n) => n.name));
-    const opaque = new Set([cfg.kagent?.namespace, cfg.agentgateway?.namespace, cfg.addons.otelCollector?.namespace, cfg.postgres?.namespace].filter((n): n is string => n !== undefined));
+    const opaque = new Set([...cfg.namespaces.filter((n) => n.sharedWith !== undefined).map((n) => n.name), cfg.kagent?.namespace, cfg.agentgateway?.namespace, cfg.addons.otelCollector?.namespace, cfg.postgres?.namespace].filter((n): n is string => n !== undefined));
     const pods: Array<{ name: string; namespace: string; labels: Record<string, string>; form: string }> = [];
     for (const [w, spec] of Object.entries(cfg.workloads)) {
         pods.push({ name: w, namespace: spec.namespace, labels: podLabels(cfg.cell.name, w, "workload"), form: `{ workload: ${w} }` });
