@@ -46,8 +46,10 @@ import { CellFlows } from "./flows/cell-flows";
 import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows, tailnetGrants } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 import { ServiceDestinationRule } from "./mesh/destination-rule";
+import { MeshNamespace } from "./mesh/mesh-namespace";
 import { meshNamespaceLabels } from "./mesh/namespace";
 import { ServiceVirtualService } from "./mesh/virtual-service";
+import { MESH_PORTS } from "../config/sections/mesh";
 import { bindsGateway, istiodEndpoint, meshFlows, meshWorkloadArgs } from "./mesh/workload-network";
 
 /** What the cell runs underneath its agents; each is absent when its config key is. */
@@ -129,6 +131,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly kagent?: CellKagent;
     /** The Istio VirtualService and DestinationRule of each workload that declares them (`workloads.<w>.mesh`). */
     readonly meshRoutes: Readonly<Record<string, { virtualService?: ServiceVirtualService; destinationRule?: ServiceDestinationRule }>>;
+    /** What the sidecar data plane needs in each meshed namespace of the cell (`agent-estate:mesh`, sidecar). */
+    readonly meshNamespaces: Readonly<Record<string, MeshNamespace>>;
 
     private readonly config: CellConfig;
     /** The cell's labels, on every object it declares. */
@@ -194,6 +198,7 @@ export class Cell extends pulumi.ComponentResource {
             Object.entries(jobs.args).map(([t, a]) => [t, new JobTemplateIdentity(`job-template-${t}`, { ...a, imagePullSecrets: pullSecretsIn(cfg, a.namespace) }, { ...this.k8sOpts, dependsOn: this.namespaces[a.namespace] ? [this.namespaces[a.namespace]] : [] })]),
         );
         this.meshRoutes = this.declareMeshRoutes(cfg);
+        this.meshNamespaces = this.declareMeshNamespaces(cfg);
         this.ingresses = this.declareIngresses(cfg);
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
@@ -398,6 +403,22 @@ export class Cell extends pulumi.ComponentResource {
                 if (this.addons.monitoring) dependsOn.push(this.addons.monitoring.release);
                 return [w, new AgentWorkload(w, args, { ...this.k8sOpts, dependsOn })];
             }),
+        );
+    }
+
+    /** With sidecars, each meshed namespace opens istiod to every pod of the cell there. */
+    private declareMeshNamespaces(cfg: CellConfig): Record<string, MeshNamespace> {
+        const mesh = cfg.mesh;
+        if (!mesh || mesh.dataPlane !== "sidecar") return {};
+        return Object.fromEntries(
+            mesh.namespaces.map((ns) => [
+                ns,
+                new MeshNamespace(
+                    `mesh-${ns}`,
+                    { namespace: ns, cellPods: cellSelector(cfg.cell.name), istiod: { namespace: mesh.istiod.namespace, podSelector: mesh.istiod.podSelector, port: MESH_PORTS.istiodXds }, labels: this.labels, dependsOn: this.namespaces[ns] ? [this.namespaces[ns]] : [] },
+                    this.k8sOpts,
+                ),
+            ]),
         );
     }
 

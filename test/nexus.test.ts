@@ -188,11 +188,20 @@ describe("the nexus stack (seed 004)", () => {
             expect(ports(ingressFrom("observability"))).toEqual([8080, 15020]);
         });
 
-        it("lets out DNS, nexus-data on 5432 and 6379, the Nexus services on their ports, and istiod on 15012", () => {
+        it("lets out DNS, nexus-data on 5432 and 6379, the Nexus services on their ports", () => {
             expect(ports(egressTo("kube-system"))).toEqual([53, 53]);
             expect(ports(egressTo("nexus-data"))).toEqual([5432, 6379]);
             expect(ports(egressTo("nexus").filter((r: any) => r.to[0].podSelector.matchLabels.app !== undefined))).toEqual([8080, 8080, 8080, 8080, 8081, 8090, 8091, 9051, 9052]);
-            expect(egressTo("istio-system")).toEqual([{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ port: 15012, protocol: "TCP" }] }]);
+        });
+
+        it("lets every pod of the cell in nexus reach istiod on 15012, whatever declared it (an injected sidecar needs it to start)", () => {
+            const mesh = result.resources.find((r) => (r.props as any).kind === "NetworkPolicy" && (r.props as any).metadata.name === "istio-sidecar") as Obj;
+            expect(mesh.props.metadata.namespace).toBe(NS);
+            expect(mesh.props.spec).toEqual({
+                podSelector: { matchLabels: { "agent-estate/cell": "nexus" } },
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ port: 15012, protocol: "TCP" }] }],
+            });
         });
 
         it("lets out HTTPS 443 and HTTP 80 to the internet only, the private ranges excluded", () => {
@@ -370,6 +379,7 @@ describe("the nexus stack on the ambient data plane", () => {
         const np = d.k8s("NetworkPolicy", W).props.spec;
         const ns = (r: any) => r.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"];
         expect(np.egress.filter((r: any) => ns(r.to[0]) === "istio-system")).toEqual([]);
+        expect(d.kind("NetworkPolicy").filter((r) => r.props.metadata.name === "istio-sidecar")).toEqual([]);
         const gateway = np.ingress.find((r: any) => ns(r.from[0]) === "istio-system");
         expect(gateway.ports.map((p: any) => p.port)).toEqual([8080, 15008]);
         const redis = np.egress.find((r: any) => ns(r.to[0]) === "nexus-data" && r.to[0].podSelector.matchLabels.app === "nexus-redis");

@@ -16,8 +16,9 @@ export function bindsGateway(gateways: unknown): boolean {
 
 /**
  * A meshed workload's args with the mesh's traffic opened: the ingress gateway on the service port when
- * a VirtualService binds a Gateway; with sidecars, istiod (xDS and certificates) and Prometheus on the
- * merged metrics port when the pods ask to be scraped; with ambient, HBONE from and to every pod peer.
+ * a VirtualService binds a Gateway; with sidecars, Prometheus on the merged metrics port when the pods
+ * ask to be scraped (istiod is opened for every pod of the namespace by its MeshNamespace); with
+ * ambient, HBONE from and to every pod peer.
  */
 export function meshWorkloadArgs(args: AgentWorkloadArgs, mesh: MeshConfig, w: MeshWorkload): AgentWorkloadArgs {
     if (!mesh.namespaces.includes(args.namespace)) return args;
@@ -25,7 +26,6 @@ export function meshWorkloadArgs(args: AgentWorkloadArgs, mesh: MeshConfig, w: M
     const egressTo: NetworkPeer[] = [...(args.egressTo ?? [])];
     if (w.gatewayBound) ingressFrom.push({ namespace: mesh.ingressGateway.namespace, podSelector: mesh.ingressGateway.podSelector, ports: [{ port: args.port }] });
     if (mesh.dataPlane === "sidecar") {
-        egressTo.push({ namespace: mesh.istiod.namespace, podSelector: mesh.istiod.podSelector, ports: [{ port: MESH_PORTS.istiodXds }] });
         if (mesh.prometheus && args.podAnnotations?.["prometheus.io/scrape"] === "true") {
             ingressFrom.push({ ...mesh.prometheus, ports: [{ port: MESH_PORTS.mergedMetrics }] });
         }
