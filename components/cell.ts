@@ -839,7 +839,12 @@ export class Cell extends pulumi.ComponentResource {
                         partition: f5.partition,
                         nodes: nodes.nodes,
                         healthCheck: vip.healthCheck,
-                        listeners: vip.listeners.map((l) => ({ port: l.port, nodePort: listenerNodePort(l, cfg), backend: vipListenerService(l) })),
+                        listeners: vip.listeners.map((l) => ({
+                            port: l.port,
+                            nodePort: listenerNodePort(l, cfg),
+                            backend: vipListenerService(l),
+                            tls: l.tls && { certificate: this.seedValue(l.tls.certificate, `VIP ${vip.name}:${l.port} presents it`), privateKey: this.seedValue(l.tls.privateKey, `VIP ${vip.name}:${l.port} presents it`) },
+                        })),
                     },
                     f5Opts,
                 ),

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ConfigProblem } from "./errors";
 import { z } from "zod";
-import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, sortProblems, unknownKeyProblem } from "./problems";
+import { missingSecrets, plaintextSecret, qualify, schemaProblems, SecretKeySpec, setSecretHint, sortProblems, unknownKeyProblem } from "./problems";
 import { CROSS_SECTION_CHECKS, CellSection, CellSettings, SECRET_KEYS, SecretKey, cellConfigSchema } from "./schema";
 import { seedSources, unsetSeedSources } from "./sections/secrets";
+import { tlsSources } from "./sections/edge";
 
 /** A stack's configuration as read, before validation: keys without the namespace, structured values parsed. */
 export interface RawStackConfig {
@@ -77,7 +78,9 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
     const ctx = { addIssue: (i: { path?: PropertyKey[]; message?: string }) => problems.push({ key: qualify(i.path ?? []), message: i.message ?? "is invalid" }) } as unknown as z.RefinementCtx;
     for (const c of CROSS_SECTION_CHECKS) if (c.needs.every((n) => !failed.has(n))) c.check(cfg, ctx);
 
-    const sources = failed.has("vault") ? named : seedSources(cfg.vault);
+    // Application values: what a seed writes to Vault, and the certificates and keys of the VIPs' TLS.
+    const tls = failed.has("f5") ? new Set<string>() : tlsSources(cfg.f5);
+    const sources = new Set([...(failed.has("vault") ? named : seedSources(cfg.vault)), ...tls]);
     const seedValues: Record<string, pulumi.Output<string>> = {};
     for (const [key, value] of Object.entries(held)) {
         if (!sources.has(key)) {
@@ -89,6 +92,16 @@ export function parseCellConfig(raw: RawStackConfig): CellConfig {
         }
     }
     if (!failed.has("vault")) problems.push(...unsetSeedSources(cfg.vault, new Set([...Object.keys(secrets), ...Object.keys(seedValues)]), plaintext));
+    (cfg.f5?.vips ?? []).forEach((vip, i) =>
+        vip.listeners.forEach((l, j) => {
+            for (const part of ["certificate", "privateKey"] as const) {
+                const key = l.tls?.[part];
+                if (key === undefined || key in seedValues) continue;
+                const how = plaintext.has(key) ? "is stored in plaintext; set it" : "is not set; set it";
+                problems.push({ key: qualify(["f5", "vips", i, "listeners", j, "tls", part]), message: `names ${qualify([key])}, which ${how} with ${setSecretHint(key)} (the PEM ${part === "certificate" ? "certificate" : "private key"} the VIP presents)` });
+            }
+        }),
+    );
     if (problems.length > 0) throw new ConfigError(raw.stack, sortProblems(problems));
     return { ...cfg, stack: raw.stack, secrets, seedValues };
 }

@@ -75,9 +75,10 @@ describe("the f5bigip binding against the provider schema v3.24.0", () => {
         expect(schema.version).toBe(F5BIGIP_VERSION);
     });
 
-    it("binds the provider and the five LTM resources the VIPs need", () => {
+    it("binds the provider, the five LTM resources the VIPs need and AS3 for their TLS material", () => {
         expect(provider).toBeDefined();
         expect(resources.map((c) => c.token).sort()).toEqual([
+            "f5bigip:index/as3:As3",
             "f5bigip:ltm/monitor:Monitor",
             "f5bigip:ltm/node:Node",
             "f5bigip:ltm/pool:Pool",
@@ -113,9 +114,10 @@ describe("what the VIP component sets, in the stacks that declare VIPs", () => {
         rooster = await declare("rooster");
     });
 
-    it("every F5 resource sets each required input and only schema inputs", () => {
-        const f5 = rooster.resources.filter((r) => r.type.startsWith("f5bigip:ltm/"));
-        expect(f5.length).toBeGreaterThan(0);
+    it("every F5 resource sets each required input and only schema inputs", async () => {
+        const prod = await declare("prod");
+        const f5 = [...rooster.resources, ...prod.resources].filter((r) => r.type.startsWith("f5bigip:"));
+        expect(f5.map((r) => r.type)).toContain("f5bigip:index/as3:As3");
         for (const r of f5) {
             const spec = schema.resources[r.type];
             expect(spec, r.type).toBeDefined();

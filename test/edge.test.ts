@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
-import { FAST_L4_PROFILE } from "../components/edge/f5-names";
+import { FAST_L4_PROFILE, TCP_PROFILE } from "../components/edge/f5-names";
+import { parseCellConfig } from "../config/parse";
 import { SECRET_PLACEHOLDER } from "../plan/types";
-import { declare, Declared, rawStackConfig, stackConfig } from "./harness";
+import { configErrorOf, declare, Declared, rawStackConfig, stackConfig } from "./harness";
 
 /**
  * The VIP table of the Rooster README (seed 001): DNS, VIP, port → the Gateway proxy's NodePort. The
@@ -140,6 +141,8 @@ describe("a VIP in front of a workload of the cell", () => {
                 },
             },
             secrets: { f5Password: "v1:opaque" },
+            // This VIP terminates no TLS: the committed certificate and key would name nothing.
+            remove: ["gatewayTlsCertificate", "gatewayTlsPrivateKey"],
         });
     };
 
@@ -182,12 +185,42 @@ describe("the prod Kaze cell's edge", () => {
         d = await declare("prod");
     });
 
-    it("fronts kaze-gateway with an internal VIP on 443, fastL4 and SNAT automap, to its fixed NodePort on every node", () => {
+    it("fronts kaze-gateway with an internal VIP on 443 and SNAT automap, to its fixed NodePort on every node", () => {
         const [vs] = f5(d, "virtualServer:VirtualServer");
-        expect(vs.props).toMatchObject({ destination: "10.40.20.10", port: 443, profiles: [FAST_L4_PROFILE], sourceAddressTranslation: "automap" });
+        expect(vs.props).toMatchObject({ destination: "10.40.20.10", port: 443, sourceAddressTranslation: "automap" });
         const members = f5(d, "poolAttachment:PoolAttachment").map((m) => m.props.node).sort();
         expect(members).toEqual(["10.40.1.11", "10.40.1.12", "10.40.1.13"].map((ip) => `/Common/kaze-prod-node-${ip}:31420`));
         expect(d.k8s("Service", "kaze-gateway", "kaze").props.spec).toMatchObject({ type: "NodePort", ports: [expect.objectContaining({ port: 4200, nodePort: 31420 })] });
+    });
+
+    it("terminates TLS on the BIG-IP for the plain-HTTP gateway: a standard TCP virtual server with a client SSL profile, no fastL4 pass-through", () => {
+        const [vs] = f5(d, "virtualServer:VirtualServer");
+        expect(vs.props.profiles).toEqual([TCP_PROFILE]);
+        expect(vs.props.profiles).not.toContain(FAST_L4_PROFILE);
+        expect(vs.props.clientProfiles).toEqual(["/Common/Shared/kaze-prod-kaze-gateway-443-clientssl"]);
+        // The certificate and the profile come first; the declaration (it holds the key) stays secret.
+        const [as3] = d.ofType("f5bigip:index/as3:As3");
+        expect(vs.dependencies).toContain(as3.urn);
+        expect(as3.props).toMatchObject({ as3Json: SECRET_PLACEHOLDER, tenantFilter: "Common" });
+        expect(as3.provider).toMatch(/pulumi:providers:f5bigip::kaze-prod-f5bigip::/);
+    });
+
+    it("presents the certificate and key from the stack's secret config, in a client SSL profile in /Common/Shared", async () => {
+        const pem = { gatewayTlsCertificate: "-----BEGIN CERTIFICATE-----\nMIIcanary\n-----END CERTIFICATE-----\n", gatewayTlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nMIIkey\n-----END PRIVATE KEY-----\n" };
+        const withPem = await declare(stackConfig("prod", { secrets: pem }));
+        const [as3] = withPem.ofType("f5bigip:index/as3:As3");
+        expect(JSON.stringify(as3.props)).not.toContain("MIIkey");
+        const shared = JSON.parse(String(as3.plaintext?.as3Json)).declaration.Common.Shared;
+        expect(shared["kaze-prod-kaze-gateway-443-cert"]).toEqual({ class: "Certificate", certificate: pem.gatewayTlsCertificate, privateKey: pem.gatewayTlsPrivateKey });
+        expect(shared["kaze-prod-kaze-gateway-443-clientssl"]).toEqual({ class: "TLS_Server", certificates: [{ certificate: "kaze-prod-kaze-gateway-443-cert" }] });
+    });
+
+    it("refuses a TLS listener whose certificate is not set as a secret, naming the key and the command", () => {
+        const raw = rawStackConfig("prod");
+        delete raw.values.gatewayTlsPrivateKey;
+        raw.secretKeys.delete("gatewayTlsPrivateKey");
+        const e = configErrorOf(parseCellConfig, raw);
+        expect(e.problems.find((p) => p.key === "agent-estate:f5.vips[0].listeners[0].tls.privateKey")?.message, e.message).toMatch(/names agent-estate:gatewayTlsPrivateKey, which is not set; set it with `pulumi config set --secret agent-estate:gatewayTlsPrivateKey`/);
     });
 
     it("lets the BIG-IP and the nodes reach the gateway's port through its NetworkPolicy", () => {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
 import * as f5bigip from "./f5bigip";
-import { FAST_L4_PROFILE, f5ListenerName, f5Path } from "./f5-names";
+import { FAST_L4_PROFILE, TCP_PROFILE, f5CertificateName, f5ClientSslName, f5ListenerName, f5Path, f5SharedPath } from "./f5-names";
 
 /** One port of the VIP and the NodePort that answers it on every cluster node. */
 export interface F5VipListener {
@@ -11,6 +11,12 @@ export interface F5VipListener {
     nodePort: number;
     /** The Service behind it, for descriptions. */
     backend: string;
+    /**
+     * Terminate TLS here with this PEM certificate (chain) and key, both secrets: an AS3 declaration puts them
+     * and a client SSL profile in `/Common/Shared`, and the virtual server becomes a standard TCP one that
+     * hands plain HTTP to the NodePort. @default - fastL4 pass-through
+     */
+    tls?: { certificate: pulumi.Input<string>; privateKey: pulumi.Input<string> };
 }
 
 /** How pool members are checked. */
@@ -56,13 +62,16 @@ export interface F5VipPort {
     pool: f5bigip.ltm.Pool;
     members: f5bigip.ltm.PoolAttachment[];
     virtualServer: f5bigip.ltm.VirtualServer;
+    /** The certificate and client SSL profile, when the port terminates TLS. */
+    tls?: f5bigip.As3;
 }
 
 /**
  * A layer-4 VIP on an F5 BIG-IP in front of Kubernetes NodePorts. Per listening port: a monitor, a
  * pool with every cluster node as a member on the Service's NodePort, and a virtual server on the VIP
  * address and port with the fastL4 profile and SNAT automap (so return traffic from the nodes comes
- * back through the BIG-IP without routes on the nodes). TLS is not terminated here.
+ * back through the BIG-IP without routes on the nodes). A port with `tls` terminates TLS here instead
+ * (client SSL profile, standard TCP virtual server) and hands plain HTTP to the NodePort.
  */
 export class F5Vip extends pulumi.ComponentResource {
     /** Listening port → what it declared. */
@@ -107,6 +116,11 @@ export class F5Vip extends pulumi.ComponentResource {
                         { parent: this },
                     ),
             );
+            const tls = l.tls && new f5bigip.As3(
+                childName(base, "tls"),
+                { as3Json: pulumi.secret(tlsDeclaration(f5Name, l.tls)), tenantFilter: "Common" },
+                { parent: this },
+            );
             const virtualServer = new f5bigip.ltm.VirtualServer(
                 childName(base, "vs"),
                 {
@@ -116,17 +130,47 @@ export class F5Vip extends pulumi.ComponentResource {
                     mask: "255.255.255.255",
                     ipProtocol: "tcp",
                     pool: pool.name,
-                    profiles: [FAST_L4_PROFILE],
+                    // fastL4 forwards bytes; a client SSL profile needs a standard virtual server (full TCP proxy).
+                    profiles: tls ? [TCP_PROFILE] : [FAST_L4_PROFILE],
+                    clientProfiles: tls ? [f5SharedPath(f5ClientSslName(f5Name))] : undefined,
                     sourceAddressTranslation: "automap",
-                    description: about,
+                    description: tls ? `${about}, TLS terminated here` : about,
                 },
-                { parent: this, dependsOn: members },
+                { parent: this, dependsOn: [...members, ...(tls ? [tls] : [])] },
             );
-            ports[l.port] = { monitor, pool, members, virtualServer };
+            ports[l.port] = { monitor, pool, members, virtualServer, tls };
         }
 
         this.ports = ports;
         this.endpoints = args.listeners.map((l) => `${args.address}:${l.port}`);
         this.registerOutputs({ endpoints: this.endpoints });
     }
+}
+
+/**
+ * The AS3 declaration of a port's TLS material: its certificate and key, and a client SSL profile
+ * (TLS_Server) using them, in `/Common/Shared` where the port's virtual server in /Common can reference them.
+ */
+function tlsDeclaration(f5Name: string, tls: { certificate: pulumi.Input<string>; privateKey: pulumi.Input<string> }): pulumi.Output<string> {
+    return pulumi.all([tls.certificate, tls.privateKey]).apply(([certificate, privateKey]) =>
+        JSON.stringify({
+            class: "AS3",
+            action: "deploy",
+            persist: true,
+            declaration: {
+                class: "ADC",
+                schemaVersion: "3.36.0",
+                id: `${f5Name}-tls`,
+                Common: {
+                    class: "Tenant",
+                    Shared: {
+                        class: "Application",
+                        template: "shared",
+                        [f5CertificateName(f5Name)]: { class: "Certificate", certificate, privateKey },
+                        [f5ClientSslName(f5Name)]: { class: "TLS_Server", certificates: [{ certificate: f5CertificateName(f5Name) }] },
+                    },
+                },
+            },
+        }),
+    );
 }

@@ -4,6 +4,14 @@ import { dnsLabel, nodePort, port } from "./primitives";
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
 
+/** The name of a stack config key set with `pulumi config set --secret` (without "agent-estate:"). */
+const secretConfigKey = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { error: 'must name a secret config key of this stack (without "agent-estate:"), e.g. "gatewayTlsCertificate"' });
+
+/** Every secret config key a VIP's TLS names: values the program reads besides its own credentials. */
+export function tlsSources(f5: { vips: Array<{ listeners: Array<{ tls?: { certificate: string; privateKey: string } }> }> } | undefined): Set<string> {
+    return new Set((f5?.vips ?? []).flatMap((v) => v.listeners.flatMap((l) => (l.tls ? [l.tls.certificate, l.tls.privateKey] : []))));
+}
+
 /** An IPv4 address: VIPs and pool members are addresses, never names the BIG-IP would have to resolve. */
 export const ipv4 = z.string().regex(IPV4, { error: 'must be an IPv4 address, e.g. "172.16.20.120"' });
 
@@ -32,6 +40,15 @@ export const vipListener = z
             .boolean()
             .default(false)
             .describe("The Service runs in the cluster but this program does not declare it (it is adopted or managed elsewhere); needs `nodePort`. Default: false."),
+        tls: z
+            .strictObject({
+                certificate: secretConfigKey.describe("Secret config key holding the PEM certificate (chain) the VIP presents, e.g. `gatewayTlsCertificate`."),
+                privateKey: secretConfigKey.describe("Secret config key holding its PEM private key, e.g. `gatewayTlsPrivateKey`."),
+            })
+            .optional()
+            .describe(
+                "Terminate TLS on the BIG-IP (a client SSL profile with this certificate, a standard TCP virtual server) in front of a plain-HTTP backend; both values are Pulumi secrets (`pulumi config set --secret`). Default: a fastL4 pass-through, TLS (if any) ends at the backend.",
+            ),
     })
     .superRefine((l, ctx) => {
         if ((l.workload === undefined) === (l.service === undefined)) {

@@ -9,4 +9,5 @@
  * The rest of the program imports F5 types only from here.
  */
 export { Provider, ProviderArgs } from "./provider";
+export { As3, As3Args } from "./as3";
 export * as ltm from "./ltm";

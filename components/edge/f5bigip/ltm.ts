@@ -128,6 +128,8 @@ export interface VirtualServerArgs {
     pool?: pulumi.Input<string>;
     /** Profiles for both contexts, e.g. `["/Common/fastL4"]`. @default - `/Common/tcp` */
     profiles?: pulumi.Input<pulumi.Input<string>[]>;
+    /** Client-side profiles, e.g. a client SSL profile that terminates TLS. @default - none */
+    clientProfiles?: pulumi.Input<pulumi.Input<string>[]>;
     /** `none`, `automap` or `snat`. @default "none" */
     sourceAddressTranslation?: pulumi.Input<string>;
     /** `enabled` or `disabled`. @default "enabled" */
