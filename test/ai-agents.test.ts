@@ -220,13 +220,16 @@ describe.each(["ai-agents-dev", "ai-agents-prod"])("%s", (stack) => {
         expect(d.k8s("ServiceAccount", "ai-agents-webhook-receivers", NS).props.automountServiceAccountToken).toBe(false);
     });
 
-    it("holds uploads read-only in executor pods by admission, and declares the models cache for local inference", () => {
-        const vap = d.k8s("ValidatingAdmissionPolicy", `${NS}-${EXECUTOR}-read-only-claims`).props.spec;
+    it("holds executor pods by admission to their ServiceAccount and uploads to read-only, and declares the models cache for local inference", () => {
+        const vap = d.k8s("ValidatingAdmissionPolicy", `${NS}-${EXECUTOR}-pods`).props.spec;
         expect(vap.failurePolicy).toBe("Fail");
         expect(vap.matchConstraints.objectSelector.matchLabels).toEqual(EXECUTOR_PODS);
         expect(vap.matchConstraints.namespaceSelector.matchLabels).toEqual({ "kubernetes.io/metadata.name": NS });
-        expect(vap.validations.map((v: any) => v.message)).toEqual([expect.stringContaining(`must mount PVC ${API}-workspace read-only`)]);
-        expect(d.k8s("ValidatingAdmissionPolicyBinding", `${NS}-${EXECUTOR}-read-only-claims`).props.spec.validationActions).toEqual(["Deny"]);
+        expect(vap.validations.map((v: any) => v.message)).toEqual([expect.stringContaining(`must run as ServiceAccount ${EXECUTOR}`), expect.stringContaining(`must mount PVC ${API}-workspace read-only`)]);
+        expect(vap.validations[0].expression).toBe(`has(object.spec.serviceAccountName) && object.spec.serviceAccountName == '${EXECUTOR}'`);
+        expect(d.k8s("ValidatingAdmissionPolicyBinding", `${NS}-${EXECUTOR}-pods`).props.spec.validationActions).toEqual(["Deny"]);
+        // The receivers' ServiceAccount is the WebhookSourceWatcher's choice: nothing is pinned for them.
+        expect(d.kind("ValidatingAdmissionPolicy").map((p) => p.props.metadata.name)).toEqual([`${NS}-${EXECUTOR}-pods`]);
         const cache = d.k8s("PersistentVolumeClaim", "ai-agents-models-cache", NS);
         expect(cache.props.spec.accessModes).toEqual([stack.endsWith("prod") ? "ReadWriteMany" : "ReadWriteOnce"]);
         expect(cache.protect).toBe(stack.endsWith("prod"));

@@ -36,8 +36,9 @@ describe("a job template on another cell (Kaze dev)", () => {
         expect(np.ingress).toEqual([]);
         expect(np.egress.map((r: any) => r.to[0].podSelector?.matchLabels)).toEqual([{ "k8s-app": "kube-dns" }, { "app.kubernetes.io/name": "kaze-gateway" }]);
         expect(d.k8s("PersistentVolumeClaim", "kaze-sandbox-cache", "kaze").props.spec.resources.requests.storage).toBe("10Gi");
-        // Nothing is held read-only, so no admission policy.
-        expect(d.kind("ValidatingAdmissionPolicy")).toEqual([]);
+        // Admission holds the sandbox pods to their ServiceAccount; nothing is held read-only.
+        const vap = d.k8s("ValidatingAdmissionPolicy", "kaze-kaze-sandbox-pods").props.spec;
+        expect(vap.validations.map((v: any) => v.message)).toEqual(["pods of kaze-sandbox (kaze.dev/role=sandbox) must run as ServiceAccount kaze-sandbox"]);
     });
 
     it("opens the gateway to the sandbox pods it is named by, and the flows check allows the path on both ends", () => {

@@ -44,6 +44,7 @@ export function jobTemplateArgsFromConfig(
                 apiServerEgress: ctx.apiServerEgress,
                 claims: spec.claims,
                 readOnlyClaims: spec.volumes.filter((v) => v.readOnly).map((v) => v.claimName),
+                pinServiceAccount: spec.pinServiceAccount,
                 protectState: ctx.protectState,
             };
             return [t, a];

@@ -34,8 +34,10 @@ export interface JobTemplateIdentityArgs {
     apiServerEgress?: NetworkPeer[];
     /** PVCs the cell declares for the Jobs, by claim name. @default {} */
     claims?: Record<string, JobClaim>;
-    /** Claims the Jobs' pods may mount only read-only; admission refuses any other pod of the selector. @default [] - no admission policy */
+    /** Claims the Jobs' pods may mount only read-only; admission refuses any other pod of the selector. @default [] */
     readOnlyClaims?: string[];
+    /** Admission refuses a pod of the selector that runs as another ServiceAccount. @default true */
+    pinServiceAccount?: boolean;
     /** Protect and retain the claims (prod). @default false */
     protectState?: boolean;
     /** Registry credentials (Secrets of the namespace) the Jobs' ServiceAccount pulls images with. @default [] - anonymous pulls */
@@ -46,13 +48,15 @@ export interface JobTemplateIdentityArgs {
  * The identity and reach of the pods an operator creates at run time (executor Jobs), which the cell
  * does not render but must bound: their ServiceAccount and Role (credential write-back, by name), a
  * NetworkPolicy selecting the labels the operator puts on them (DNS, the named peers, the API server
- * when they call it), the claims they share, and a ValidatingAdmissionPolicy that holds the claims
- * they may only read read-only, whatever Job spec the operator writes.
+ * when they call it), the claims they share, and a ValidatingAdmissionPolicy that holds the pods the
+ * label selects to the template's ServiceAccount and its read-only claims to read-only, whatever pod
+ * spec the operator writes.
  */
 export class JobTemplateIdentity extends pulumi.ComponentResource {
     readonly identity: WorkloadIdentity;
     readonly networkPolicy: k8s.networking.v1.NetworkPolicy;
     readonly claims: Readonly<Record<string, k8s.core.v1.PersistentVolumeClaim>>;
+    /** What admission holds the pods of the selector to: the ServiceAccount, the read-only claims. */
     readonly admissionPolicy?: k8s.admissionregistration.v1.ValidatingAdmissionPolicy;
     readonly admissionBinding?: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
     /** The ServiceAccount the operator must name in the Jobs' pod spec. */
@@ -96,12 +100,16 @@ export class JobTemplateIdentity extends pulumi.ComponentResource {
             ]),
         );
 
-        const readOnly = args.readOnlyClaims ?? [];
-        if (readOnly.length > 0) {
+        const selector = selectorText(args.podSelector);
+        const validations = [
+            ...(args.pinServiceAccount ?? true ? [{ expression: `has(object.spec.serviceAccountName) && object.spec.serviceAccountName == '${t}'`, message: `pods of ${t} (${selector}) must run as ServiceAccount ${t}` }] : []),
+            ...(args.readOnlyClaims ?? []).map((claim) => ({ expression: readOnlyClaimExpression(claim), message: `pods of ${t} (${selector}) must mount PVC ${claim} read-only` })),
+        ];
+        if (validations.length > 0) {
             // Cluster-scoped names are shared by every namespace: the namespace keeps them apart.
-            const policyName = `${ns}-${t}-read-only-claims`;
+            const policyName = `${ns}-${t}-pods`;
             this.admissionPolicy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
-                childName(name, "read-only-claims"),
+                childName(name, "admission"),
                 {
                     metadata: { name: policyName, labels },
                     spec: {
@@ -111,13 +119,13 @@ export class JobTemplateIdentity extends pulumi.ComponentResource {
                             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
                             objectSelector: { matchLabels: args.podSelector },
                         },
-                        validations: readOnly.map((claim) => ({ expression: readOnlyClaimExpression(claim), message: `pods of ${t} (${selectorText(args.podSelector)}) must mount PVC ${claim} read-only` })),
+                        validations,
                     },
                 },
                 { parent: this },
             );
             this.admissionBinding = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
-                childName(name, "read-only-claims-binding"),
+                childName(name, "admission-binding"),
                 { metadata: { name: policyName, labels }, spec: { policyName, validationActions: ["Deny"] } },
                 { parent: this, dependsOn: [this.admissionPolicy] },
             );

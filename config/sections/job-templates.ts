@@ -49,6 +49,12 @@ export const jobTemplateSpec = z.strictObject({
         .default({})
         .describe("PVCs the cell declares for the Jobs, by claim name (a models cache the executors share); protected in prod. Default: {}."),
     volumes: z.array(jobVolumeSpec).default([]).describe("PVCs the operator mounts into the Jobs; read-only unless said otherwise, held so by admission. Default: []."),
+    pinServiceAccount: z
+        .boolean()
+        .default(true)
+        .describe(
+            "Admission refuses a pod of the selector that runs as another ServiceAccount than the template's, so the label that opens the NetworkPolicy cannot come with the operator's own rights; the operator learns the name from an env value `{ valueFrom: { serviceAccount } }`. Set false only for an operator that chooses the ServiceAccount itself. Default: true.",
+        ),
 });
 export type JobTemplateSpec = z.infer<typeof jobTemplateSpec>;
 
