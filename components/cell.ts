@@ -479,7 +479,7 @@ export class Cell extends pulumi.ComponentResource {
         return Object.fromEntries(
             Object.entries(cfg.ingresses).map(([name, ing]) => {
                 const paths: IngressPath[] = [
-                    ...Object.entries(cfg.workloads).flatMap(([w, spec]) => spec.ingress.filter((r) => r.ingress === name).flatMap((r) => r.paths.map((p) => ({ ...p, backend: backend(w) })))),
+                    ...Object.entries(cfg.workloads).flatMap(([w, spec]) => spec.ingress.filter((r) => r.ingress === name).flatMap((r) => r.paths.map((p) => ({ ...p, hosts: r.hosts, backend: backend(w) })))),
                     ...ing.rules.map((r) => ({ path: r.path, pathType: r.pathType, backend: backend(r.backend.service, r.backend.port) })),
                 ];
                 const middlewares = [...(ing.forwardAuth ? [controller.protectedIngressAnnotations[TRAEFIK_MIDDLEWARES_ANNOTATION]] : []), ...ing.middlewares.map(traefikMiddleware)];

@@ -45,7 +45,7 @@ describe("the delivery stack", () => {
     });
 
     it("never manages its own deployment settings", () => {
-        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
+        expect(props(d, "pulumiservice:index:DeploymentSettings").map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "alfred-dev", "alfred-prod", "alfred-staging", "dev", "nexus", "prod", "rooster"]);
     });
 
     it("keeps each deployment's credentials secret (the operation context carries the kubeconfig)", () => {
@@ -97,27 +97,27 @@ describe("the delivery stack", () => {
 
     it("checks every stack for drift every six hours without remediating on its own", () => {
         const drift = props(d, "pulumiservice:index:DriftSchedule");
-        expect(drift.map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
+        expect(drift.map((s) => s.props.stack).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "alfred-dev", "alfred-prod", "alfred-staging", "dev", "nexus", "prod", "rooster"]);
         for (const s of drift) expect(s.props).toMatchObject({ scheduleCron: "0 */6 * * *", autoRemediate: false });
     });
 
     it("binds the agent-estate policy pack to each environment's stacks with that environment's policy/config/<env>.json", () => {
         const groups = props(d, "pulumiservice:index:PolicyGroup");
-        expect(groups.map((g) => g.props.name).sort()).toEqual(["agent-estate-dev", "agent-estate-prod"]);
-        for (const env of ["dev", "prod"]) {
+        expect(groups.map((g) => g.props.name).sort()).toEqual(["agent-estate-dev", "agent-estate-prod", "agent-estate-staging"]);
+        for (const env of ["dev", "staging", "prod"]) {
             const group = groups.find((g) => g.props.name === `agent-estate-${env}`)!;
             expect(group.props).toMatchObject({ organizationName: "speedrun-ventures", mode: "preventative", entityType: "stacks" });
             expect(group.props.policyPacks).toEqual([{ name: "agent-estate", config: JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", `${env}.json`), "utf8")) }]);
         }
-        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "nexus", "prod", "rooster"]);
-        expect(groups.find((g) => g.props.name === "agent-estate-dev")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-dev", "dev"]);
+        expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-prod", "alfred-prod", "nexus", "prod", "rooster"]);
+        expect(groups.find((g) => g.props.name === "agent-estate-dev")!.props.stacks.map((s: Props) => s.name).sort()).toEqual(["ai-agents-dev", "alfred-dev", "dev"]);
         // prod's own gateway NodePorts (kaze, and the Rooster proxies) are allowed by prod.json; the pack's defaults would block them.
         expect(groups.find((g) => g.props.name === "agent-estate-prod")!.props.policyPacks[0].config["service-exposure"]).toEqual({ exposedNamespaces: ["kaze", "agentgateway-system"] });
     });
 
     it("declares each cell's stack before its deployment settings and drift schedule, and keeps it when let go", () => {
         const stacks = props(d, "pulumiservice:index:Stack");
-        expect(stacks.map((s) => s.props.stackName).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "dev", "nexus", "prod", "rooster"]);
+        expect(stacks.map((s) => s.props.stackName).sort()).toEqual(["ai-agents-dev", "ai-agents-prod", "alfred-dev", "alfred-prod", "alfred-staging", "dev", "nexus", "prod", "rooster"]);
         for (const s of stacks) {
             expect(s.props).toMatchObject({ organizationName: "speedrun-ventures", projectName: "agent-estate" });
             expect({ protect: s.protect, retainOnDelete: s.retainOnDelete }).toEqual({ protect: true, retainOnDelete: true });

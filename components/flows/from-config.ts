@@ -98,7 +98,7 @@ export interface AddonPods {
 /**
  * Flows the cell's add-ons open towards its workloads, which no workload's URL shows: the ingress
  * controller to each Service an Ingress routes to (on the routed port), and Prometheus to each
- * workload's metrics port (its ServiceMonitor).
+ * workload's and data service's metrics port (its ServiceMonitor).
  */
 export function addonFlows(cfg: CellConfig, addons: { ingressController?: AddonPods; prometheus?: AddonPods }): DeclaredFlow[] {
     const flows: DeclaredFlow[] = [];
@@ -122,6 +122,7 @@ export function addonFlows(cfg: CellConfig, addons: { ingressController?: AddonP
     if (p) {
         const from = { name: "prometheus", namespace: p.namespace, podSelector: { ...p.podSelector } };
         for (const [w, spec] of Object.entries(cfg.workloads)) if (spec.metrics) flows.push({ from, to: `${w}.${spec.namespace}.svc:${spec.metrics.port}`, why: `workloads.${w}.metrics (ServiceMonitor)` });
+        for (const [d, spec] of Object.entries(cfg.dataServices)) if (spec.metrics) flows.push({ from, to: `${d}.${spec.namespace}.svc:${spec.metrics.port}`, why: `dataServices.${d}.metrics (ServiceMonitor)` });
     }
     return flows;
 }

@@ -16,6 +16,8 @@ export interface IngressPath {
     /** @default "Prefix" */
     pathType?: "Prefix" | "Exact";
     backend: ServiceBackend;
+    /** The hosts of the Ingress the path applies to. @default - every host */
+    hosts?: string[];
 }
 
 export interface IngressHost {
@@ -83,11 +85,14 @@ export class CellIngress extends pulumi.ComponentResource {
 
         // Exact paths first, then longer prefixes: the order a reader expects the controller to match in.
         const paths = [...args.paths].sort((a, b) => rank(a) - rank(b) || b.path.length - a.path.length || a.path.localeCompare(b.path));
-        const httpPaths = paths.map((p) => ({
-            path: p.path,
-            pathType: p.pathType ?? "Prefix",
-            backend: { service: { name: p.backend.service.metadata.name, port: { number: p.backend.port } } },
-        }));
+        const httpPaths = (host: string) =>
+            paths
+                .filter((p) => p.hosts === undefined || p.hosts.includes(host))
+                .map((p) => ({
+                    path: p.path,
+                    pathType: p.pathType ?? "Prefix",
+                    backend: { service: { name: p.backend.service.metadata.name, port: { number: p.backend.port } } },
+                }));
         this.ingress = new k8s.networking.v1.Ingress(
             childName(name),
             {
@@ -95,7 +100,8 @@ export class CellIngress extends pulumi.ComponentResource {
                 spec: {
                     ingressClassName: args.className,
                     tls: this.tlsSecretName ? [{ hosts: tlsHosts, secretName: this.tlsSecretName }] : undefined,
-                    rules: args.hosts.map((h) => ({ host: h.name, http: { paths: httpPaths } })),
+                    // A host no path applies to gets no rule (the controller would answer it with its default backend anyway).
+                    rules: args.hosts.flatMap((h) => (httpPaths(h.name).length > 0 ? [{ host: h.name, http: { paths: httpPaths(h.name) } }] : [])),
                 },
             },
             { parent: this, dependsOn: args.paths.map((p) => p.backend.service) },

@@ -77,6 +77,11 @@ export const ingressesSection = z.record(dnsLabel, ingressSpec.describe("One Ing
 export const workloadRouteSpec = z.strictObject({
     ingress: dnsLabel.describe("The Ingress, a key of `agent-estate:ingresses`."),
     paths: z.array(ingressPathSpec).min(1, { error: 'must list at least one path, e.g. [{ path: "/api" }]' }).describe("The paths routed to this workload's Service port."),
+    hosts: z
+        .array(hostName)
+        .min(1)
+        .optional()
+        .describe("The Ingress's hosts these paths apply to (one Ingress, one certificate, a host per service: `api.` to the API, `ui.` to the UI). Default: every host of the Ingress."),
 });
 
 /** The parts of the settings the Ingress checks read. */
@@ -137,8 +142,12 @@ export function checkIngresses(cfg: IngressCheckInput, ctx: z.RefinementCtx): vo
                 return;
             }
             if (ing.namespace !== spec.namespace) issue([...at, "ingress"], `Ingress "${route.ingress}" is in namespace ${ing.namespace}, but an Ingress reaches Services of its own namespace only (this workload runs in ${spec.namespace})`);
+            const hosts = ing.hosts.map((h) => h.name);
+            (route.hosts ?? []).forEach((h, j) => {
+                if (!hosts.includes(h)) issue([...at, "hosts", j], `"${h}" is not a host of Ingress "${route.ingress}" (${hosts.join(", ")}); add it to agent-estate:ingresses.${route.ingress}.hosts or name one of those`);
+            });
             route.paths.forEach((p, j) => {
-                for (const h of ing.hosts) claim(route.ingress, h.name, p, `workload "${w}"`, [...at, "paths", j, "path"]);
+                for (const h of route.hosts ?? hosts) claim(route.ingress, h, p, `workload "${w}"`, [...at, "paths", j, "path"]);
             });
         });
     }

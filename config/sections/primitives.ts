@@ -28,9 +28,12 @@ export const imageRepository = z
 const GIT_SHA = /^[0-9a-f]{7,40}$/;
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 
-/** True for the tags we accept as pins: a git SHA or a full semver. */
+/** A four-part release number such as Supabase's `15.1.0.117`: as exact as a semver, one part longer. */
+const FOUR_PART = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
+
+/** True for the tags we accept as pins: a git SHA, a full semver, or a four-part release number. */
 export function isPinnedTag(tag: string): boolean {
-    return GIT_SHA.test(tag) || SEMVER.test(tag);
+    return GIT_SHA.test(tag) || SEMVER.test(tag) || FOUR_PART.test(tag);
 }
 
 /** Tags that name a moving target, whatever a cell's build-id pattern says. */
