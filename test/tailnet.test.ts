@@ -61,10 +61,59 @@ describe.each(["dev", "prod"])("the %s tailnet's policy", (stack) => {
     it("draws OpenClaw's tailnet flows, allowed through the sidecars and the policy", () => {
         const report = checkFlows(d.resources);
         const tailnet = report.flows.filter((f) => f.via === "tailnet").map((f) => [f.from, f.to, f.port, f.status]);
+        // Prod's replicated services are reached through their stable proxies; dev's single pods directly.
+        const via = stack === "prod" ? "-tailnet" : "";
         expect(tailnet).toEqual([
-            ["tailnet tag:openclaw", "kaze/kaze-knowledge", 4300, "allowed"],
-            ["tailnet tag:openclaw", "kaze/kaze-runtime", 4100, "allowed"],
+            ["tailnet tag:openclaw", `kaze/kaze-knowledge${via}`, 4300, "allowed"],
+            ["tailnet tag:openclaw", `kaze/kaze-runtime${via}`, 4100, "allowed"],
         ]);
+        expect(report.blocked).toEqual([]);
+    });
+});
+
+describe("prod's stable tailnet names", () => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare("prod");
+    });
+    const envOf = (c: Obj, name: string) => c.env.find((e: Obj) => e.name === name);
+
+    it.each([
+        ["kaze-runtime", 4100],
+        ["kaze-knowledge", 4300],
+    ] as const)("%s: one proxy pod joins as kaze-prod-<service>, keeps its node state on a volume, and forwards only the service port to the Service", (w, port) => {
+        const sts = d.k8s("StatefulSet", `${w}-tailnet`, "kaze").props.spec;
+        expect(sts.replicas).toBe(1);
+        const c = sts.template.spec.containers[0];
+        expect(c.name).toBe("tailscale");
+        expect(envOf(c, "TS_HOSTNAME").value).toBe(w.replace("kaze-", "kaze-prod-"));
+        expect(envOf(c, "TS_STATE_DIR").value).toBe("/var/lib/tailscale");
+        expect(envOf(c, "TS_EXTRA_ARGS").value).toBe(`--advertise-tags=tag:${w.replace("kaze-", "kaze-prod-")}`);
+        expect(c.volumeMounts).toContainEqual({ name: "state", mountPath: "/var/lib/tailscale" });
+        expect(sts.volumeClaimTemplates[0].metadata.name).toBe("state");
+        // The pod runs restricted (userspace networking) and gets no API token.
+        expect(sts.template.spec.automountServiceAccountToken).toBe(false);
+        expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+        const serve = JSON.parse(d.k8s("ConfigMap", `${w}-tailnet-serve`, "kaze").props.data["serve.json"]);
+        expect(serve).toEqual({ TCP: { [String(port)]: { TCPForward: `${w}.kaze.svc.cluster.local:${port}` } } });
+        // The workload lets the proxy in on its port.
+        const ingress = d.k8s("NetworkPolicy", w, "kaze").props.spec.ingress as Obj[];
+        expect(ingress).toContainEqual({ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kaze" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": `${w}-tailnet` } } }], ports: [{ port, protocol: "TCP" }] });
+    });
+
+    it("gives the replicas' sidecars other names, so nothing claims the stable one twice", () => {
+        for (const w of ["kaze-runtime", "kaze-knowledge"]) {
+            const pod = d.k8s("Deployment", w, "kaze").props.spec.template.spec;
+            const ts = pod.containers.find((c: Obj) => c.name === "tailscale");
+            expect(ts.env.find((e: Obj) => e.name === "TS_HOSTNAME").value).toBe(`${w.replace("kaze-", "kaze-prod-")}-pod`);
+        }
+    });
+
+    it("refuses a proxy hostname the sidecars also use", () => {
+        const raw = rawStackConfig("prod");
+        raw.values.workloads["kaze-runtime"].sidecars.tailscale.hostname = "kaze-prod-runtime";
+        const e = configErrorOf(parseCellConfig, raw);
+        expect(e.problems.find((p) => p.key === "agent-estate:workloads.kaze-runtime.sidecars.tailscale.proxy.hostname")?.message, e.message).toMatch(/two nodes would claim "kaze-prod-runtime"/);
     });
 });
 

@@ -76,7 +76,10 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
         if (!("workloads" in g)) continue;
         for (const w of g.workloads) {
             const spec = cfg.workloads[w];
-            flows.push({ from: { name: `tailnet ${g.src.join(",")}`, tailnetTags: g.src }, to: `${w}.${spec.namespace}:${spec.port}`, via: "tailnet", why: "tailscale.acl grant" });
+            // With a stable identity, peers reach the proxy, which forwards to the Service over the cluster.
+            const proxy = spec.sidecars.tailscale?.proxy ? `${w}-tailnet` : undefined;
+            flows.push({ from: { name: `tailnet ${g.src.join(",")}`, tailnetTags: g.src }, to: `${proxy ?? w}.${spec.namespace}:${spec.port}`, via: "tailnet", why: "tailscale.acl grant" });
+            if (proxy) flows.push({ from: { name: proxy, namespace: spec.namespace, podSelector: workloadSelector(proxy) }, to: `http://${w}.${spec.namespace}.svc.cluster.local:${spec.port}`, why: `tailnet proxy ${spec.sidecars.tailscale?.proxy?.hostname}` });
         }
     }
     for (const vip of cfg.f5?.vips ?? []) {

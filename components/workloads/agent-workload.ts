@@ -13,6 +13,7 @@ import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
 import { tailscale } from "./sidecars/tailscale";
+import { TailnetProxy } from "./tailnet-proxy";
 
 /** A CronJob of the workload; its name is `<workload>-<key>`. */
 export interface WorkloadCronJob {
@@ -141,7 +142,7 @@ export interface AgentWorkloadArgs {
      * tailscale sidecar; its auth key is key `TAILSCALE_AUTHKEY` of the env Secret, its `hostname` defaults
      * to the workload's name and its `tags` to none advertised. @default - none
      */
-    tailscale?: { image: ImageRef; hostname?: string; tags?: string[] };
+    tailscale?: { image: ImageRef; hostname?: string; tags?: string[]; /** A stable tailnet identity for the Service. @default - none */ proxy?: { hostname: string } };
     /** MCP proxy sidecars, on localhost. @default [] */
     mcpProxies?: Array<Omit<McpProxyArgs, "image" | "secretName"> & { image: ImageRef }>;
     /** CronJobs by name. @default {} */
@@ -174,6 +175,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
     readonly workspace?: k8s.core.v1.PersistentVolumeClaim;
     readonly serviceMonitor?: k8s.apiextensions.CustomResource;
     readonly cronJobs: Readonly<Record<string, CronWorkload>>;
+    /** The Service's stable tailnet identity (`tailscale.proxy`). */
+    readonly tailnetProxy?: TailnetProxy;
     /** The pods' selector labels, for peers that open a path to this workload. */
     readonly selector: Record<string, string>;
     /** The workload's namespace and service port, known at declaration time. */
@@ -438,6 +441,26 @@ export class AgentWorkload extends pulumi.ComponentResource {
             egress.push(...args.apiServerEgress);
         }
         const ingress: NetworkPeer[] = [...(args.ingressFrom ?? [])];
+        // Tailnet peers reach the Service through its proxy, which forwards the service port.
+        if (args.tailscale?.proxy && secretName) {
+            this.tailnetProxy = new TailnetProxy(
+                childName(name, "tailnet"),
+                {
+                    workload: w,
+                    namespace: ns,
+                    port: args.port,
+                    hostname: args.tailscale.proxy.hostname,
+                    tags: args.tailscale.tags ?? [],
+                    image: imageReference(args.tailscale.image),
+                    // The workload's own key: tagged as its sidecars, reusable and ephemeral.
+                    authKey: { secretName, key: TAILSCALE_AUTHKEY },
+                    labels: args.labels,
+                    protectState: args.protectState,
+                },
+                { parent: this, dependsOn: upstream },
+            );
+            ingress.push({ namespace: ns, podSelector: this.tailnetProxy.selector, ports: [{ port: args.port }] });
+        }
         if (args.betweenReplicas) {
             // Replica to replica, on the service port: the pods are both ends.
             const self: NetworkPeer = { namespace: ns, podSelector: selector, ports: [{ port: args.port }] };

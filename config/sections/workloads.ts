@@ -263,6 +263,14 @@ export const tailscaleSpec = z.strictObject({
         .array(z.string().regex(/^tag:[a-z0-9-]+$/, { error: 'must be an ACL tag such as "tag:kaze"' }))
         .default([])
         .describe('ACL tags the node advertises, e.g. ["tag:kaze"]. Default: [].'),
+    proxy: z
+        .strictObject({
+            hostname: dnsLabel.describe("The stable tailnet hostname of the Service, e.g. kaze-prod-runtime; not the sidecars' hostname."),
+        })
+        .optional()
+        .describe(
+            "A stable tailnet identity for the workload's Service (the Tailscale operator's ingress proxy, declared here): one pod joins the tailnet as `hostname` with its node state on a volume, advertises the sidecar's tags and forwards the service port to the Service. Peers call it, not the replicas' sidecars, whose names come and go. Default: none.",
+        ),
 });
 
 /** An MCP proxy sidecar (e.g. langfuse-mcp): reachable by the main container on localhost only. */
@@ -522,6 +530,10 @@ export const workloadSpec = z
         if (w.sidecars.gitSync) used.set(SIDECAR_HEALTH_PORTS.gitSync, "the git-sync sidecar's health endpoint");
         if (w.sidecars.tailscale) used.set(SIDECAR_HEALTH_PORTS.tailscale, "the tailscale sidecar's health endpoint");
         if (w.sidecars.tailscale) used.set(TAILSCALE_PROXY_PORT, "the tailscale sidecar's SOCKS5/HTTP proxy");
+        const ts = w.sidecars.tailscale;
+        if (ts?.proxy && ts.proxy.hostname === (ts.hostname ?? "")) {
+            ctx.addIssue({ code: "custom", path: ["sidecars", "tailscale", "proxy", "hostname"], message: `is also the sidecars' hostname; two nodes would claim "${ts.proxy.hostname}" and the tailnet would rename one. Give the sidecars another, e.g. "${ts.proxy.hostname}-pod"` });
+        }
         const reserved = [...used.entries()].filter(([, by]) => by.startsWith("the "));
         for (const [p, by] of reserved) {
             if (w.port === p) ctx.addIssue({ code: "custom", path: ["port"], message: `port ${p} is taken by ${by}; choose another port` });
