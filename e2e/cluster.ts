@@ -2,7 +2,8 @@
  * A Kubernetes control plane on loopback for `npm run e2e`: etcd, kube-apiserver (TLS with generated
  * certificates, token authentication, RBAC, the default admission plugins, PodSecurity among them)
  * and kube-controller-manager with the controllers a bare cluster needs for what Pulumi does to it
- * (namespace deletion, garbage collection, service accounts, workload controllers). No scheduler and
+ * (namespace deletion, garbage collection, service accounts, workload controllers, and the PVC protection
+ * finalizer's removal, without which a claim never finishes deleting). No scheduler and
  * no kubelet: pods are admitted and stay Pending.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -67,6 +68,9 @@ export class Cluster {
             `--client-ca-file=${file("ca.crt")}`,
             `--token-auth-file=${file("tokens.csv")}`,
             "--authorization-mode=RBAC",
+            // As every real cluster's API server (kubeadm, k3s, kind): without it the API server's own validation
+            // refuses a privileged container before Pod Security admission judges the pod.
+            "--allow-privileged=true",
             "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
             `--service-account-key-file=${file("sa.pub")}`,
             `--service-account-signing-key-file=${file("sa.key")}`,
@@ -80,7 +84,7 @@ export class Cluster {
         fs.writeFileSync(file("controller-manager.kubeconfig"), this.kubeconfigText("controller-manager"));
         this.spawn("kube-controller-manager", this.bins["kube-controller-manager"], [
             `--kubeconfig=${file("controller-manager.kubeconfig")}`,
-            "--controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,deployment-controller,replicaset-controller,statefulset-controller,job-controller,cronjob-controller",
+            "--controllers=namespace-controller,garbage-collector-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,deployment-controller,replicaset-controller,statefulset-controller,job-controller,cronjob-controller,persistentvolumeclaim-protection-controller",
             `--service-account-private-key-file=${file("sa.key")}`,
             `--root-ca-file=${file("ca.crt")}`,
             "--bind-address=127.0.0.1",

@@ -62,8 +62,13 @@ export async function compareStored(cluster: Cluster, manifests: Manifest[]): Pr
     return problems;
 }
 
-/** Where `stored` lacks or changes a field of `rendered`. */
+/**
+ * Where `stored` lacks or changes a field of `rendered`. An empty list the plan rendered and the server
+ * did not store is the same object: the API server omits empty optional lists (`omitempty`), and an
+ * absent list means what an empty one does (a NetworkPolicy's `ingress: []` still denies all ingress).
+ */
 export function differences(rendered: unknown, stored: unknown, at: string): string[] {
+    if (Array.isArray(rendered) && rendered.length === 0 && stored === undefined) return [];
     if (Array.isArray(rendered)) {
         if (!Array.isArray(stored)) return [`${at}: rendered a list, stored ${JSON.stringify(stored)}`];
         if (rendered.length !== stored.length) return [`${at}: rendered ${rendered.length} items, stored ${stored.length}`];

@@ -230,7 +230,8 @@ async function violation(
     } finally {
         for (const [key, value] of Object.entries(original)) await stack.setConfig(`agent-estate:${key}`, { value }, true);
     }
-    const real = events.flatMap((e) => (e.policyEvent ? [e.policyEvent] : []));
+    // The CLI reports a violation as "<the policy's description>\n<the violation's message>"; the plan gives the message.
+    const real = events.flatMap((e) => (e.policyEvent ? [{ ...e.policyEvent, message: violationMessage(e.policyEvent.message) }] : []));
     const key = (v: { policyName?: string; policy?: string; enforcementLevel: string; message: string }) => `[${v.enforcementLevel}] ${v.policyName ?? v.policy}: ${v.message.trim()}`;
     const got = new Set(real.map((v) => key(v)));
     const want = new Set(expected.violations.map((v) => key(v)));
@@ -240,6 +241,12 @@ async function violation(
     for (const w of want) if (!got.has(w)) problems.push(`the plan's ${w} was not reported by the analyzer`);
     for (const g of got) if (!want.has(g)) problems.push(`the analyzer reported ${g}, which the plan does not`);
     check(`${JSON.stringify(injected)}: preview fails with the plan's ${want.size} violations (policy and message)`, problems);
+}
+
+/** The violation's own message in a CLI policy event, without the policy description the CLI puts first. */
+export function violationMessage(eventMessage: string): string {
+    const newline = eventMessage.indexOf("\n");
+    return newline < 0 ? eventMessage : eventMessage.slice(newline + 1);
 }
 
 /** After destroy: each rendered object is gone (namespaces finish terminating first). */
@@ -256,10 +263,12 @@ async function leftovers(cluster: Cluster, manifests: ReturnType<typeof readMani
     }
 }
 
-main().then(
-    (code) => process.stdout.write("", () => process.exit(code)),
-    (e: unknown) => {
-        process.stderr.write(`e2e failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        process.exit(3);
-    },
-);
+if (require.main === module) {
+    main().then(
+        (code) => process.stdout.write("", () => process.exit(code)),
+        (e: unknown) => {
+            process.stderr.write(`e2e failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+            process.exit(3);
+        },
+    );
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { differences, Manifest, podTemplates } from "../e2e/manifests";
+import { violationMessage } from "../e2e/run";
+import { declare } from "./harness";
 
 const manifest = (object: Record<string, any>): Manifest => ({
     file: `${object.kind}.yaml`,
@@ -16,6 +18,12 @@ describe("the e2e comparison of rendered and stored objects", () => {
         const rendered = { kind: "Service", metadata: { name: "a", labels: { x: "1" } }, spec: { ports: [{ port: 80 }] } };
         const stored = { ...rendered, metadata: { ...rendered.metadata, uid: "u", resourceVersion: "5" }, spec: { ports: [{ port: 80, protocol: "TCP" }], clusterIP: "10.96.0.5" }, status: {} };
         expect(differences(rendered, stored, "")).toEqual([]);
+    });
+
+    it("takes an empty list the server did not store as the same (the API server omits empty optional lists)", () => {
+        const rendered = { spec: { policyTypes: ["Ingress"], ingress: [] } };
+        expect(differences(rendered, { spec: { policyTypes: ["Ingress"] } }, "")).toEqual([]);
+        expect(differences({ spec: { ingress: [{ from: [] }] } }, { spec: {} }, "")).toEqual(["spec.ingress: rendered a list, stored undefined"]);
     });
 
     it("names each field the server lacks or changed, by its path", () => {
@@ -49,5 +57,25 @@ describe("the pod templates the e2e run submits to admission", () => {
             }),
         ]);
         expect(t.spec.volumes).toEqual([{ name: "workspace", persistentVolumeClaim: { claimName: "workspace-s-0" } }]);
+    });
+});
+
+describe("the e2e comparison of the analyzer's violations with the plan's", () => {
+    it("reads the violation's own message from a CLI policy event, after the policy's description", () => {
+        expect(violationMessage("Where the config asks for it (requireDigest), every image is pinned by digest.\nDeployment a: container \"a\" image x:1 is not pinned by digest")).toBe('Deployment a: container "a" image x:1 is not pinned by digest');
+        expect(violationMessage("just a message")).toBe("just a message");
+    });
+});
+
+describe("what the real API server showed the mock runtime did not", () => {
+    it("pod templates carry no empty initContainers list (the API server drops it; the plan renders what is stored)", async () => {
+        for (const stack of ["local", "dev"]) {
+            const d = await declare(stack);
+            const templates = [...d.kind("Deployment"), ...d.kind("StatefulSet")].map((r) => r.props.spec.template.spec);
+            expect(templates.length, stack).toBeGreaterThan(0);
+            for (const spec of templates) expect(spec.initContainers === undefined || spec.initContainers.length > 0, stack).toBe(true);
+        }
+        const echo = (await declare("local")).k8s("Deployment", "echo-api");
+        expect("initContainers" in echo.props.spec.template.spec).toBe(false);
     });
 });

@@ -321,7 +321,8 @@ export class AgentWorkload extends pulumi.ComponentResource {
                 topologySpreadConstraints: [
                     { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: args.spread ?? "ScheduleAnyway", labelSelector: { matchLabels: selector } },
                 ],
-                initContainers: pieces.flatMap((p) => p.initContainers ?? []),
+                // Omitted when there are none, as the API server stores it (an empty optional list is not kept).
+                initContainers: nonEmpty(pieces.flatMap((p) => p.initContainers ?? [])),
                 containers: [main, ...pieces.flatMap((p) => p.containers ?? [])],
                 volumes,
             },
@@ -554,4 +555,9 @@ function dedupe(peers: NetworkPeer[]): NetworkPeer[] {
         seen.add(key);
         return true;
     });
+}
+
+/** A list, or undefined when it is empty: Kubernetes omits empty optional lists. */
+function nonEmpty<T>(items: T[]): T[] | undefined {
+    return items.length > 0 ? items : undefined;
 }
