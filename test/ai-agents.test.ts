@@ -309,9 +309,16 @@ describe("ai-agents config errors, each naming stack and key", () => {
             t.podSelector = {};
         });
         expect(e.message).toContain('stack "ai-agents-dev", agent-estate:jobTemplates.ai-agents-executor.volumes[0].claimName: points at PersistentVolumeClaim "ai-agents-uploads", which this stack does not declare');
-        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[2]", message: expect.stringMatching(/workload "ai-agents-app" cannot create Jobs \(or other pods\); add to agent-estate:workloads.ai-agents-app.apiAccess/) });
+        expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[2]", message: expect.stringMatching(/workload "ai-agents-app" cannot create Jobs; add to agent-estate:workloads.ai-agents-app.apiAccess/) });
         expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.launchedBy[3]", message: expect.stringContaining('points at workload "ai-agents-operator", which this stack does not declare') });
         expect(e.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.podSelector", message: expect.stringMatching(/at least one label/) });
+        const uncovered = broken((v) => delete v.jobTemplates["ai-agents-webhook-receivers"]);
+        expect(uncovered.problems).toEqual([
+            {
+                key: "agent-estate:workloads.ai-agents-api.apiAccess[3]",
+                message: expect.stringMatching(/^lets the workload create Deployment objects, whose pods no agent-estate:jobTemplates entry covers: .*declare them, e.g. jobTemplates.ai-agents-api-pods: \{ kind: Deployment, namespace: ai-agents, launchedBy: \[ai-agents-api\]/),
+            },
+        ]);
         const wildcard = broken((v) => (v.jobTemplates["ai-agents-executor"].apiAccess[0].resourceNames = undefined));
         expect(wildcard.problems).toContainEqual({ key: "agent-estate:jobTemplates.ai-agents-executor.apiAccess[0].resourceNames", message: expect.stringMatching(/must name the Secrets/) });
     });

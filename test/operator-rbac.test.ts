@@ -25,7 +25,9 @@ describe("an operator's API access", () => {
     beforeAll(async () => {
         const { workloads } = rawStackConfig("dev").values;
         workloads["kaze-gateway"].apiAccess = OPERATOR_RULES;
-        d = await declare(stackConfig("dev", { set: { workloads } }));
+        // The Jobs it creates are declared too: a workload that creates pods must say what they run as and may reach.
+        const jobTemplates = { "widget-jobs": { namespace: "kaze", launchedBy: ["kaze-gateway"], podSelector: { "example.com/widget-job": "true" } } };
+        d = await declare(stackConfig("dev", { set: { workloads, jobTemplates } }));
     });
 
     it("lists and watches its own kinds without names, and the Role says why", () => {

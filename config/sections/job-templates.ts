@@ -22,6 +22,19 @@ export const jobVolumeSpec = z.strictObject({
         .describe("Admission refuses a pod of the Jobs that mounts the claim writable (a ValidatingAdmissionPolicy on the pods the `podSelector` selects). Default: true."),
 });
 
+/** The kinds an operator makes pods through, by the `<apiGroup>/<resource>` its Role must create. */
+export const LAUNCHED_KINDS = {
+    Job: "batch/jobs",
+    CronJob: "batch/cronjobs",
+    Deployment: "apps/deployments",
+    StatefulSet: "apps/statefulsets",
+    DaemonSet: "apps/daemonsets",
+    ReplicaSet: "apps/replicasets",
+    Pod: "/pods",
+} as const;
+type LaunchedKind = keyof typeof LAUNCHED_KINDS;
+const POD_CREATORS = new Set<string>(Object.values(LAUNCHED_KINDS));
+
 /**
  * What a cell declares for the pods an operator workload creates at run time (executor Jobs, or the
  * Deployments it reconciles per custom resource): their identity, their NetworkPolicy, the claims they
@@ -30,6 +43,10 @@ export const jobVolumeSpec = z.strictObject({
  */
 export const jobTemplateSpec = z.strictObject({
     namespace: dnsLabel.describe("Namespace the operator creates the Jobs in, one of `agent-estate:namespaces`."),
+    kind: z
+        .enum(Object.keys(LAUNCHED_KINDS) as [LaunchedKind, ...LaunchedKind[]])
+        .default("Job")
+        .describe('What the operator creates to run the pods (Job, Deployment, ...); its launchers must be allowed to create it. Default: "Job".'),
     launchedBy: z
         .array(dnsLabel)
         .min(1, { error: "must name the workload(s) that create the Jobs, e.g. [ai-agents-api]" })
@@ -61,8 +78,6 @@ export type JobTemplateSpec = z.infer<typeof jobTemplateSpec>;
 /** `agent-estate:jobTemplates`: template name (its ServiceAccount's name too) → spec. */
 export const jobTemplatesSection = z.record(dnsLabel, jobTemplateSpec.describe("The identity and reach of the Jobs an operator workload creates, keyed by a name (a DNS label)."));
 
-/** `<apiGroup>/<resource>` of what makes pods: an operator that may create one of these launches pods. */
-const POD_CREATORS = new Set(["batch/jobs", "batch/cronjobs", "apps/deployments", "apps/statefulsets", "apps/daemonsets", "apps/replicasets", "/pods"]);
 
 type Ctx = z.RefinementCtx;
 interface JobTemplatesInput {
@@ -74,6 +89,22 @@ interface JobTemplatesInput {
 
 /** Every template's namespace, launchers and volumes exist; its names clash with nothing; its API calls can leave the namespace. */
 export function checkJobTemplates(cfg: JobTemplatesInput, ctx: Ctx): void {
+    // A workload that may create pods launches them: their identity and reach must be declared, or they
+    // run as the namespace's default ServiceAccount under its default deny (not even DNS).
+    for (const [w, spec] of Object.entries(cfg.workloads)) {
+        const covered = new Set<string>(Object.values(cfg.jobTemplates).flatMap((t) => (t.namespace === spec.namespace && t.launchedBy.includes(w) ? [LAUNCHED_KINDS[t.kind]] : [])));
+        spec.apiAccess.forEach((r, i) => {
+            const uncovered = createsOf({ apiAccess: [r] }).filter((c) => !covered.has(c));
+            if (uncovered.length === 0) return;
+            const kinds = uncovered.map((c) => (Object.keys(LAUNCHED_KINDS) as LaunchedKind[]).find((k) => LAUNCHED_KINDS[k] === c) as LaunchedKind);
+            ctx.addIssue({
+                code: "custom",
+                path: ["workloads", w, "apiAccess", i],
+                message: `lets the workload create ${kinds.join(", ")} objects, whose pods no agent-estate:jobTemplates entry covers: they would run as the namespace's default ServiceAccount, cut off by its default deny; declare them, e.g. jobTemplates.${w}-pods: { kind: ${kinds[0]}, namespace: ${spec.namespace}, launchedBy: [${w}], podSelector: {<the labels it puts on them>} }`,
+            });
+        });
+    }
+
     const namespaces = cfg.namespaces.map((n) => n.name);
     const claims = declaredClaims(cfg.workloads, cfg.jobTemplates);
     const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path: ["jobTemplates", ...path], message });
@@ -87,8 +118,10 @@ export function checkJobTemplates(cfg: JobTemplatesInput, ctx: Ctx): void {
             const launcher = cfg.workloads[l];
             if (!launcher) return issue([t, "launchedBy", i], notDeclared("workload", l, Object.keys(cfg.workloads), "name the workload that creates the Jobs"));
             if (launcher.namespace !== spec.namespace) return issue([t, "launchedBy", i], `workload "${l}" runs in namespace ${launcher.namespace}, the Jobs in ${spec.namespace}; its namespaced Role cannot create them there`);
-            const creates = launcher.apiAccess.some((r) => r.verbs.includes("create") && r.clusterScope === undefined && r.apiGroups.some((g) => r.resources.some((res) => POD_CREATORS.has(`${g}/${res}`))));
-            if (!creates) issue([t, "launchedBy", i], `workload "${l}" cannot create Jobs (or other pods); add to agent-estate:workloads.${l}.apiAccess a rule { apiGroups: [batch], resources: [jobs], verbs: [create, ...] }`);
+            const [group, resource] = LAUNCHED_KINDS[spec.kind].split("/");
+            if (!createsOf(launcher).includes(LAUNCHED_KINDS[spec.kind])) {
+                issue([t, "launchedBy", i], `workload "${l}" cannot create ${spec.kind}s; add to agent-estate:workloads.${l}.apiAccess a rule { apiGroups: ["${group}"], resources: [${resource}], verbs: [create, ...] }`);
+            }
         });
         for (const side of ["ingressFrom", "egressTo"] as const) {
             spec.network[side].forEach((p, i) => {
@@ -109,4 +142,9 @@ export function checkJobTemplates(cfg: JobTemplatesInput, ctx: Ctx): void {
             issue([t, "apiAccess"], 'lets the Jobs call the Kubernetes API, which their namespace\'s default-deny policy blocks; set agent-estate:kubernetes.apiServerEgress to the API server\'s endpoints, e.g. [{cidr: "10.40.1.5/32", ports: [6443]}]');
         }
     }
+}
+
+/** The `<apiGroup>/<resource>` pod makers a workload may create in its namespace. */
+function createsOf(w: { apiAccess: ReadonlyArray<{ apiGroups: string[]; resources: string[]; verbs: string[]; clusterScope?: string }> }): string[] {
+    return w.apiAccess.flatMap((r) => (r.clusterScope === undefined && r.verbs.includes("create") ? r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`).filter((x) => POD_CREATORS.has(x))) : []));
 }
