@@ -235,6 +235,8 @@ export class Cell extends pulumi.ComponentResource {
             namespaces: Object.keys(this.namespaces),
             // Each workload's in-cluster address.
             workloads: Object.fromEntries(Object.entries(this.workloads).map(([w, wl]) => [w, `http://${serviceHost(w, wl.namespace)}:${wl.port}`])),
+            // Each data service's address (its headless Service), when the cell runs any.
+            dataServices: Object.keys(this.dataServices).length > 0 ? Object.fromEntries(Object.entries(this.dataServices).map(([d, ds]) => [d, `${serviceHost(d, ds.namespace)}:${ds.port}`])) : undefined,
             vips: Object.values(this.vips).flatMap((v) => v.endpoints),
             // Each Gateway's listeners as `host:port` in the cluster, and the NodePorts behind them.
             gateways: Object.fromEntries(Object.entries(cfg.gateways).map(([g, spec]) => [g, spec.listeners.map((l) => ({ port: l.port, nodePort: l.nodePort }))])),

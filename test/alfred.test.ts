@@ -113,6 +113,10 @@ describe.each(STACKS)("%s (seed 003)", (stack) => {
         expect(from("ui-chat")).toEqual(["ingress-nginx/controller,ingress-nginx:8501"]);
     });
 
+    it("the stack outputs each data service's in-cluster address", () => {
+        expect(d.outputs.dataServices).toEqual({ postgres: "postgres.alfred-platform.svc.cluster.local:5432", redis: "redis.alfred-platform.svc.cluster.local:6379", "vector-db": "vector-db.alfred-platform.svc.cluster.local:6333" });
+    });
+
     it("agent-core's Role: get/list on its own ConfigMap, get on alfred-secrets, each by name", () => {
         expect(d.k8s("Role", "agent-core", NS).props.rules).toEqual([
             { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "list"], resourceNames: ["agent-core-config"] },

@@ -7,6 +7,7 @@ import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, se
 import { ImageRef, imageReference } from "../workloads/image";
 import { NetworkPeer, networkPolicySpec } from "../workloads/network-policy";
 import { ProbeArgs, ProbesArgs, containerProbes } from "../workloads/probes";
+import { serviceMonitor } from "../workloads/service-monitor";
 
 /** What a data service speaks on its port; decides its default probes. */
 export type DataProtocol = "postgres" | "redis" | "http" | "tcp";
@@ -195,18 +196,9 @@ export class DataService extends pulumi.ComponentResource {
         );
 
         if (args.metrics && args.serviceMonitor) {
-            this.serviceMonitor = new k8s.apiextensions.CustomResource(
+            this.serviceMonitor = serviceMonitor(
                 childName(name, "servicemonitor"),
-                {
-                    apiVersion: "monitoring.coreos.com/v1",
-                    kind: "ServiceMonitor",
-                    metadata: meta(d),
-                    spec: {
-                        selector: { matchLabels: selector },
-                        namespaceSelector: { matchNames: [ns] },
-                        endpoints: [{ port: metricsOwnPort ? "metrics" : "service", path: args.metrics.path, interval: args.metrics.interval ?? "30s", scrapeTimeout: args.metrics.scrapeTimeout ?? "10s" }],
-                    },
-                },
+                { metadata: meta(d), selector, port: metricsOwnPort ? "metrics" : "service", path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
                 { parent: this, dependsOn: [...upstream, this.service] },
             );
         }

@@ -9,6 +9,7 @@ import { ImageRef, imageReference } from "./image";
 import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
 import { ProbesArgs, containerProbes } from "./probes";
+import { serviceMonitor } from "./service-monitor";
 import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
@@ -476,18 +477,9 @@ export class AgentWorkload extends pulumi.ComponentResource {
         );
 
         if (args.metrics && args.serviceMonitor) {
-            this.serviceMonitor = new k8s.apiextensions.CustomResource(
+            this.serviceMonitor = serviceMonitor(
                 childName(name, "servicemonitor"),
-                {
-                    apiVersion: "monitoring.coreos.com/v1",
-                    kind: "ServiceMonitor",
-                    metadata: meta(w),
-                    spec: {
-                        selector: { matchLabels: selector },
-                        namespaceSelector: { matchNames: [ns] },
-                        endpoints: [{ port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: args.metrics.interval ?? "30s", scrapeTimeout: args.metrics.scrapeTimeout ?? "10s" }],
-                    },
-                },
+                { metadata: meta(w), selector, port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
                 // The upstream dependencies include the Prometheus operator, whose CRD this object needs.
                 { parent: this, dependsOn: [...upstream, this.service] },
             );
