@@ -14,7 +14,7 @@ describe("the README", () => {
     });
 
     it("gives the fresh-machine path, the test command and the real Pulumi path", () => {
-        for (const command of ["npm ci", "npm run plan -- dev", "npm test", "pulumi login --local", "pulumi preview --stack dev --policy-pack ./policy", "pulumi up"]) {
+        for (const command of ["npm ci", "npm run plan -- dev", "npm test", "npm run e2e", "docs/e2e.md", "pulumi login --local", "pulumi preview --stack dev --policy-pack ./policy", "pulumi up"]) {
             expect(readme).toContain(command);
         }
     });
