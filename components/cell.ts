@@ -26,10 +26,12 @@ import { jobTemplateArgsFromConfig } from "./job-templates/from-config";
 import { JobTemplateIdentity } from "./job-templates/job-template-identity";
 import { DataService } from "./data/data-service";
 import { dataServiceArgsFromConfig } from "./data/from-config";
-import { workloadArgsFromConfig } from "./workloads/from-config";
+import { resolveImage, workloadArgsFromConfig } from "./workloads/from-config";
 import { ExternalSecrets } from "./secrets/external-secrets";
 import { TailnetKeys } from "./secrets/tailnet-keys";
 import { TailnetAcl } from "./network/tailnet-acl";
+import { TailnetProxy } from "./workloads/tailnet-proxy";
+import { imageReference } from "./workloads/image";
 import { MANAGED_SUBPATH, READER_ROLE, VaultCell } from "./secrets/vault-cell";
 import { CertManager } from "./addons/cert-manager";
 import { CloudNativePg } from "./addons/cloudnative-pg";
@@ -43,7 +45,7 @@ import { OtelCollector } from "./addons/otel-collector";
 import { Dashboards } from "./observability/dashboards";
 import { Longhorn } from "./storage/longhorn";
 import { CellFlows } from "./flows/cell-flows";
-import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows, tailnetGrants } from "./flows/from-config";
+import { INTERNET, KUBE_DNS, addonFlows, apiServerEndpoint, clusterServiceEndpoints, configFlows, tailnetGrants, tailnetServiceProxy } from "./flows/from-config";
 import { PostgresCluster } from "./storage/postgres";
 import { ServiceDestinationRule } from "./mesh/destination-rule";
 import { MeshNamespace } from "./mesh/mesh-namespace";
@@ -105,6 +107,8 @@ export class Cell extends pulumi.ComponentResource {
     readonly externalSecrets?: ExternalSecrets;
     /** Auth keys of the tailscale sidecars and external nodes (without `agent-estate:tailscale`, undefined). */
     readonly tailnetKeys?: TailnetKeys;
+    /** The stable tailnet proxies of `agent-estate:tailscale.services`, by name. */
+    readonly tailnetServices: Readonly<Record<string, TailnetProxy>>;
     /** The tailnet's policy (`agent-estate:tailscale.acl`; without it, undefined). */
     readonly tailnetAcl?: TailnetAcl;
     /** The cell's F5 VIPs by name (empty without `agent-estate:f5`). */
@@ -203,6 +207,8 @@ export class Cell extends pulumi.ComponentResource {
 
         this.vips = cfg.f5 === undefined ? {} : this.declareVips(name, cfg, cfg.f5);
 
+        this.tailnetServices = this.declareTailnetServices(cfg);
+
         this.flows = this.declareFlows(name, cfg);
 
         this.registerOutputs({ namespaces: Object.keys(this.namespaces), gateways: Object.keys(this.gateways), vips: Object.keys(this.vips) });
@@ -276,6 +282,8 @@ export class Cell extends pulumi.ComponentResource {
                     const tags = spec.sidecars.tailscale?.tags ?? [];
                     return { name: w, tags: tags.length > 0 ? tags : ts.tags, ...ts.keys };
                 }),
+                // The tailnet proxies of tailscale.services: one node each, keys like the sidecars'.
+                ...Object.entries(ts.services).map(([n, svc]) => ({ name: tailnetServiceProxy(n), tags: svc.tags, ...ts.keys })),
                 ...Object.entries(ts.nodes).map(([n, node]) => ({
                     name: n,
                     tags: node.tags ?? ts.tags,
@@ -317,6 +325,11 @@ export class Cell extends pulumi.ComponentResource {
             const seeded = new Set(Object.keys(managed));
             return { name: s, namespace: spec.namespace, managed, keys: spec.keys.filter((k) => !seeded.has(k)).sort(), managedKeys: [...seeded].sort(), registry: spec.registry };
         });
+        // Each tailnet proxy's auth key, as a Secret of its own in the Service's namespace.
+        for (const [n, svc] of Object.entries(ts?.services ?? {})) {
+            const proxy = tailnetServiceProxy(n);
+            if (tailnetKeys) named.push({ name: proxy, namespace: svc.service.split(".")[1], managed: { [TAILSCALE_AUTHKEY]: tailnetKeys.keys[proxy] }, keys: [], managedKeys: [TAILSCALE_AUTHKEY], registry: undefined });
+        }
         const apiServer = cfg.kubernetes.apiServer;
         if (apiServer === undefined) throw new Error("agent-estate:kubernetes.apiServer is missing; the config schema should have refused this stack");
         const vaultCell = new VaultCell(
@@ -330,7 +343,7 @@ export class Cell extends pulumi.ComponentResource {
                 kubernetesCaCert: v.kubernetesCaCert,
                 services,
                 nodes: Object.keys(ts?.nodes ?? {}).flatMap((n) => (tailnetKeys ? [{ name: n, managed: { [TAILSCALE_AUTHKEY]: tailnetKeys.keys[n] } }] : [])),
-                secrets: named.map((n) => ({ name: n.name, managed: n.managed })),
+                secrets: named.map((n) => ({ name: n.name, managed: n.managed, outOfBand: n.keys.length > 0 || Object.keys(n.managed).length === 0 })),
                 addonPaths: addonVaultKeys(cfg),
                 reader: { serviceAccount: v.externalSecrets.serviceAccount, namespace: v.externalSecrets.namespace },
                 tokenTtl: v.tokenTtl,
@@ -607,6 +620,46 @@ export class Cell extends pulumi.ComponentResource {
             k8sOpts,
         );
         return { longhorn, monitoring, postgres, otelCollector, langfuse, dashboards };
+    }
+
+    /**
+     * Services on the tailnet under a stable name (dashboards): a proxy in the Service's namespace, whose
+     * neighbours' policies admit it, forwarding the one port to the pods behind the Service.
+     */
+    private declareTailnetServices(cfg: CellConfig): Record<string, TailnetProxy> {
+        const ts = cfg.tailscale;
+        const image = ts && Object.values(cfg.workloads).find((w) => w.sidecars.tailscale)?.sidecars.tailscale?.image;
+        const endpoints = [this.addons.otelCollector, this.addons.langfuse, this.addons.postgres].flatMap((a) => (a ? [a.endpoint] : []));
+        return Object.fromEntries(
+            Object.entries(ts?.services ?? {}).map(([n, svc]) => {
+                const [service, namespace] = svc.service.split(".");
+                const proxy = tailnetServiceProxy(n);
+                const w = cfg.workloads[service];
+                const ep = endpoints.find((e) => e.service === service && e.namespace === namespace);
+                const podSelector = w ? workloadSelector(service) : ep?.podSelector;
+                if (!podSelector) throw new Error(`tailscale.services.${n}: Service ${svc.service} has no pods this cell knows; the config schema should have refused this stack`);
+                const keySecret = this.externalSecrets?.externalSecrets[proxy];
+                if (!keySecret || image === undefined) throw new Error(`tailscale.services.${n}: no auth key Secret or tailscale image; the config schema should have refused this stack`);
+                return [
+                    n,
+                    new TailnetProxy(
+                        proxy,
+                        {
+                            name: proxy,
+                            namespace,
+                            target: { host: `${service}.${namespace}.svc.cluster.local`, port: svc.port, pods: { namespace, podSelector: { ...podSelector }, ports: [{ port: svc.port }] } },
+                            hostname: svc.hostname,
+                            tags: svc.tags,
+                            image: imageReference(resolveImage(cfg.images, image)),
+                            authKey: { secretName: proxy, key: TAILSCALE_AUTHKEY },
+                            labels: this.labels,
+                            protectState: this.protectState,
+                        },
+                        { ...this.k8sOpts, dependsOn: [keySecret] },
+                    ),
+                ];
+            }),
+        );
     }
 
     /**

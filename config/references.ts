@@ -24,6 +24,7 @@ interface ReferenceInput {
     externalEndpoints?: ExternalEndpointsConfig;
     addons: AddonsConfig;
     f5?: F5Config;
+    tailscale?: { services: Readonly<Record<string, { service: string; port: number }>> };
 }
 
 /** What a reference reads of a workload: its Service, its workspace and who mounts it. */
@@ -321,6 +322,13 @@ export function checkReferences(cfg: ReferenceInput, ctx: Ctx): void {
         if (langfuse) issue(ctx, ["addons", "otelCollector", "langfuse", "endpoint"], langfuse);
         const sink = index.resolveUrl(o.secondSink.endpoint, o.namespace);
         if (sink) issue(ctx, ["addons", "otelCollector", "secondSink", "endpoint"], sink);
+    }
+
+    // Tailnet services: each names a Service the stack declares (a workload, Langfuse…), on one of its ports.
+    for (const [name, svc] of Object.entries(cfg.tailscale?.services ?? {})) {
+        const [service, namespace] = svc.service.split(".");
+        const problem = index.resolveHost(`${service}.${namespace}.svc`, svc.port, namespace);
+        if (problem) issue(ctx, ["tailscale", "services", name, "service"], problem);
     }
 
     // Workload → another workload's workspace: declared, mountable from here, and attachable where both run.

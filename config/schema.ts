@@ -103,7 +103,7 @@ export const CROSS_SECTION_CHECKS: ReadonlyArray<{ needs: readonly CellSection[]
     { needs: ["vault", "tailscale", "workloads", "kubernetes", "images", "namespaces"], check: (cfg, ctx) => checkSecrets(cfg, Object.keys(SECRET_KEYS), ctx) },
     { needs: ["namespaces", "workloads", "addons", "ingresses"], check: (cfg, ctx) => checkIngresses(cfg, ctx) },
     { needs: ["namespaces", "crds", "customResources"], check: (cfg, ctx) => checkCustomResources(cfg, ctx) },
-    { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5"], check: (cfg, ctx) => checkReferences(cfg, ctx) },
+    { needs: ["namespaces", "workloads", "gateways", "agentgateway", "kagent", "externalEndpoints", "addons", "f5", "tailscale"], check: (cfg, ctx) => checkReferences(cfg, ctx) },
     { needs: ["namespaces", "images", "kubernetes", "workloads"], check: checkWorkloadRefs },
     { needs: ["namespaces", "workloads", "jobTemplates", "kubernetes"], check: (cfg, ctx) => checkJobTemplates(cfg, ctx) },
     { needs: ["workloads", "jobTemplates", "images", "ingresses"], check: (cfg, ctx) => checkEnvReferences(cfg, ctx) },

@@ -107,7 +107,8 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
     it("copies every add-on credential from Vault through the cell's ClusterSecretStore, refreshed every minute", () => {
         const store = d.k8s("ClusterSecretStore", CLUSTER_SECRET_STORE);
         const eso = d.release("external-secrets").urn;
-        const addonSecrets = d.kind("ExternalSecret").filter((e) => ["longhorn-system", "data", "monitoring", "observability", "langfuse"].includes(e.props.metadata.namespace));
+        // The tailnet proxy's auth key (tailscale.services) is the secrets area's, not an add-on credential.
+        const addonSecrets = d.kind("ExternalSecret").filter((e) => ["longhorn-system", "data", "monitoring", "observability", "langfuse"].includes(e.props.metadata.namespace) && e.props.metadata.name !== "langfuse-tailnet");
         expect(addonSecrets.map((e) => e.props.metadata.name).sort()).toEqual(
             ["grafana-admin", "kaze-" + stack + "-pg-app", "kaze-" + stack + "-pg-backup-s3", "langfuse", "longhorn-backup-target", "otel-collector-langfuse"].sort(),
         );
@@ -334,12 +335,17 @@ describe("an add-on toggle", () => {
     });
 
     it("addons.langfuse removes exactly that add-on once the collector exports to an external Langfuse instead", async () => {
-        const { addons, externalEndpoints } = rawStackConfig("dev").values;
+        const { addons, externalEndpoints, tailscale } = rawStackConfig("dev").values;
         delete addons.langfuse;
         addons.otelCollector.langfuse.endpoint = "https://langfuse.example.com/api/public/otel";
-        const d = await declare(stackConfig("dev", { set: { addons, externalEndpoints: { ...externalEndpoints, langfuse: { url: "https://langfuse.example.com" } } } }));
+        // Its tailnet name goes with it (the proxy, its key, its Vault path and ExternalSecret).
+        delete tailscale.services.langfuse;
+        tailscale.acl.grants = tailscale.acl.grants.filter((g: Props) => !("services" in g));
+        const d = await declare(stackConfig("dev", { set: { addons, tailscale, externalEndpoints: { ...externalEndpoints, langfuse: { url: "https://langfuse.example.com" } } } }));
         const after = new Set(d.resources.map((r) => r.urn));
-        expect(base.resources.map((r) => r.urn).filter((u) => !after.has(u)).sort()).toEqual(component("agent-estate:addons:Langfuse"));
+        const removed = base.resources.map((r) => r.urn).filter((u) => !after.has(u));
+        expect(removed.filter((u) => !u.includes("langfuse-tailnet")).sort()).toEqual(component("agent-estate:addons:Langfuse"));
+        expect(removed.filter((u) => u.includes("langfuse-tailnet")).length).toBeGreaterThanOrEqual(8);
         expect(d.release("opentelemetry-collector").props.values.config.exporters["otlphttp/langfuse"].endpoint).toBe("https://langfuse.example.com/api/public/otel");
     });
 

@@ -51,6 +51,7 @@ describe.each(["dev", "prod"])("the %s tailnet's policy", (stack) => {
 
     it("gives every tag a minted key carries an owner the cell's OAuth client acts for, and the provider the policy_file scope", () => {
         const owners = JSON.parse(policy).tagOwners as Record<string, string[]>;
+        expect(Object.keys(owners).every((t) => t.startsWith("tag:"))).toBe(true);
         for (const key of d.ofType("tailscale:index/tailnetKey:TailnetKey")) {
             for (const tag of key.props.tags as string[]) expect(owners[tag], tag).toEqual(["autogroup:admin", `tag:kaze-${stack}`]);
         }
@@ -60,7 +61,7 @@ describe.each(["dev", "prod"])("the %s tailnet's policy", (stack) => {
 
     it("draws OpenClaw's tailnet flows, allowed through the sidecars and the policy", () => {
         const report = checkFlows(d.resources);
-        const tailnet = report.flows.filter((f) => f.via === "tailnet").map((f) => [f.from, f.to, f.port, f.status]);
+        const tailnet = report.flows.filter((f) => f.via === "tailnet" && f.from === "tailnet tag:openclaw").map((f) => [f.from, f.to, f.port, f.status]);
         // Prod's replicated services are reached through their stable proxies; dev's single pods directly.
         const via = stack === "prod" ? "-tailnet" : "";
         expect(tailnet).toEqual([
@@ -68,6 +69,43 @@ describe.each(["dev", "prod"])("the %s tailnet's policy", (stack) => {
             ["tailnet tag:openclaw", `kaze/kaze-runtime${via}`, 4100, "allowed"],
         ]);
         expect(report.blocked).toEqual([]);
+    });
+});
+
+describe.each(["dev", "prod"])("the %s dashboards on the tailnet", (stack) => {
+    let d: Declared;
+    beforeAll(async () => {
+        d = await declare(stack);
+    });
+
+    it("puts Langfuse on the tailnet as kaze-<env>-langfuse: a proxy in its namespace forwarding 3000, its key from Vault", () => {
+        const sts = d.k8s("StatefulSet", "langfuse-tailnet", "langfuse").props.spec;
+        const c = sts.template.spec.containers[0];
+        expect(c.env.find((e: Obj) => e.name === "TS_HOSTNAME").value).toBe(`kaze-${stack}-langfuse`);
+        expect(c.env.find((e: Obj) => e.name === "TS_AUTHKEY").valueFrom).toEqual({ secretKeyRef: { name: "langfuse-tailnet", key: "TS_AUTHKEY" } });
+        expect(JSON.parse(d.k8s("ConfigMap", "langfuse-tailnet-serve", "langfuse").props.data["serve.json"])).toEqual({ TCP: { "3000": { TCPForward: "langfuse-web.langfuse.svc.cluster.local:3000" } } });
+        expect(d.k8s("ExternalSecret", "langfuse-tailnet", "langfuse").props.spec.target.name).toBe("langfuse-tailnet");
+    });
+
+    it("lets the tailnet's people reach it on 3000 only, allowed at both ends", () => {
+        const policy = d.ofType("tailscale:index/acl:Acl")[0].props.acl as string;
+        const tags = [`tag:kaze-${stack}-dashboards`];
+        expect(aclAllows(policy, ["autogroup:member"], tags, 3000)).toBe(true);
+        expect(aclAllows(policy, ["autogroup:member"], tags, 9002)).toBe(false);
+        expect(aclAllows(policy, ["tag:openclaw"], tags, 3000)).toBe(false);
+        const report = checkFlows(d.resources);
+        const f = report.flows.filter((x) => x.from === "tailnet autogroup:member" || x.from === "langfuse/langfuse-tailnet").map((x) => [x.from, x.to, x.port, x.status]);
+        expect(f).toEqual(expect.arrayContaining([
+            ["tailnet autogroup:member", "langfuse/langfuse-tailnet", 3000, "allowed"],
+            ["langfuse/langfuse-tailnet", "langfuse/langfuse-web", 3000, "allowed"],
+        ]));
+    });
+
+    it("refuses a tailnet service that names a Service the stack does not declare", () => {
+        const raw = rawStackConfig(stack);
+        raw.values.tailscale.services.langfuse.service = "grafana.monitoring";
+        const e = configErrorOf(parseCellConfig, raw);
+        expect(e.problems.find((p) => p.key === "agent-estate:tailscale.services.langfuse.service")?.message, e.message).toMatch(/points at Service "grafana\.monitoring", which this stack does not declare/);
     });
 });
 
@@ -128,12 +166,12 @@ describe("a tailnet grant", () => {
     };
 
     it("to a workload whose sidecar advertises no tag of its own is refused: it would open every node of the cell's tag", () => {
-        expect(problemOf((v) => (v.workloads["kaze-runtime"].sidecars.tailscale.tags = []), "agent-estate:tailscale.acl.grants[0].workloads[0]")).toMatch(/advertises no tag of its own.*set sidecars\.tailscale\.tags/);
+        expect(problemOf((v) => (v.workloads["kaze-runtime"].sidecars.tailscale.tags = []), "agent-estate:tailscale.acl.grants[1].workloads[0]")).toMatch(/advertises no tag of its own.*set sidecars\.tailscale\.tags/);
     });
 
     it("to a workload the cell lacks, or one off the tailnet, is refused", () => {
-        expect(problemOf((v) => v.tailscale.acl.grants[0].workloads.push("kaze-nowhere"), "agent-estate:tailscale.acl.grants[0].workloads[2]")).toMatch(/not a workload/);
-        expect(problemOf((v) => delete v.workloads["kaze-knowledge"].sidecars.tailscale, "agent-estate:tailscale.acl.grants[0].workloads[1]")).toMatch(/no tailscale sidecar/);
+        expect(problemOf((v) => v.tailscale.acl.grants[1].workloads.push("kaze-nowhere"), "agent-estate:tailscale.acl.grants[1].workloads[2]")).toMatch(/not a workload/);
+        expect(problemOf((v) => delete v.workloads["kaze-knowledge"].sidecars.tailscale, "agent-estate:tailscale.acl.grants[1].workloads[1]")).toMatch(/no tailscale sidecar/);
     });
 
     it("is the stack's own: without tailscale.acl no policy is declared and the provider keeps the auth_keys scope alone", async () => {

@@ -73,6 +73,16 @@ export function configFlows(cfg: CellConfig, endpoints: ServiceEndpoint[]): Decl
     }
     // Tailnet peers a grant lets reach a workload: through its tailscale sidecar, on its service port.
     for (const g of cfg.tailscale?.acl?.grants ?? []) {
+        if ("services" in g) {
+            for (const n of g.services) {
+                const svc = cfg.tailscale!.services[n];
+                const [service, namespace] = svc.service.split(".");
+                const proxy = tailnetServiceProxy(n);
+                flows.push({ from: { name: `tailnet ${g.src.join(",")}`, tailnetTags: g.src }, to: `${proxy}.${namespace}:${svc.port}`, via: "tailnet", why: "tailscale.acl grant" });
+                flows.push({ from: { name: proxy, namespace, podSelector: workloadSelector(proxy) }, to: `http://${service}.${namespace}.svc.cluster.local:${svc.port}`, why: `tailnet proxy ${svc.hostname}` });
+            }
+            continue;
+        }
         if (!("workloads" in g)) continue;
         for (const w of g.workloads) {
             const spec = cfg.workloads[w];
@@ -136,8 +146,17 @@ export function addonFlows(cfg: CellConfig, addons: { ingressController?: AddonP
  */
 export function tailnetGrants(cfg: CellConfig, grants: readonly AclGrantSpec[]): TailnetGrant[] {
     return grants.map((g) => {
+        if ("services" in g) {
+            const services = cfg.tailscale?.services ?? {};
+            return { src: [...g.src], dst: g.services.flatMap((n) => services[n].tags.map((t) => `${t}:${services[n].port}`)) };
+        }
         if (!("workloads" in g)) return { src: [...g.src], dst: g.dst.map((t) => `${t}:${g.ports.join(",")}`) };
         const dst = g.workloads.flatMap((w) => (cfg.workloads[w].sidecars.tailscale?.tags ?? []).map((t) => `${t}:${cfg.workloads[w].port}`));
         return { src: [...g.src], dst };
     });
+}
+
+/** The proxy of an entry of `tailscale.services`: its objects, its Vault path and its auth key are named so. */
+export function tailnetServiceProxy(name: string): string {
+    return `${name}-tailnet`;
 }

@@ -21,7 +21,8 @@ export interface TailnetAclArgs {
 /** The tailnet policy document: tag owners and accept rules in a stable order, so a plan is byte-identical. */
 export function tailnetPolicy(args: TailnetAclArgs): string {
     const owners = args.tagOwners ?? ["autogroup:admin"];
-    const tags = [...new Set([...args.tags, ...args.grants.flatMap((g) => [...g.src, ...g.dst.map((d) => d.slice(0, d.lastIndexOf(":")))])])].sort();
+    // Only tags have owners; people (autogroup:member, group:…) are sources, not tags.
+    const tags = [...new Set([...args.tags, ...args.grants.flatMap((g) => [...g.src, ...g.dst.map((d) => d.slice(0, d.lastIndexOf(":")))])])].filter((t) => t.startsWith("tag:")).sort();
     return JSON.stringify(
         {
             tagOwners: Object.fromEntries(tags.map((t) => [t, owners])),

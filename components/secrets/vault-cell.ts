@@ -24,6 +24,8 @@ export interface VaultNodeArgs {
     name: string;
     /** Values Pulumi writes to `<kvMount>/<name>/pulumi`, each a secret. */
     managed: Record<string, pulumi.Input<string>>;
+    /** Whether people write values to `<kvMount>/<name>` too (else only Pulumi's sub-path is readable). @default true */
+    outOfBand?: boolean;
 }
 
 export interface VaultCellArgs {
@@ -132,7 +134,7 @@ export class VaultCell extends pulumi.ComponentResource {
         const roles: Record<string, vault.kubernetes.AuthBackendRole> = {};
         const managedSecrets: Record<string, vault.kv.SecretV2> = {};
 
-        const declarePath = (owner: string, managed: Record<string, pulumi.Input<string>>) => {
+        const declarePath = (owner: string, managed: Record<string, pulumi.Input<string>>, outOfBand = true) => {
             const hasManaged = Object.keys(managed).length > 0;
             if (hasManaged) {
                 managedSecrets[owner] = new vault.kv.SecretV2(
@@ -146,7 +148,7 @@ export class VaultCell extends pulumi.ComponentResource {
                     { parent: this },
                 );
             }
-            const paths = [`${owner}`, ...(hasManaged ? [`${owner}/${MANAGED_SUBPATH}`] : [])];
+            const paths = [...(outOfBand ? [`${owner}`] : []), ...(hasManaged ? [`${owner}/${MANAGED_SUBPATH}`] : [])];
             policies[owner] = new vault.Policy(
                 childName(name, `${owner}-policy`),
                 { name: `${args.policyPrefix}-${owner}`, policy: readPolicy(args.kvMount, paths) },
@@ -170,7 +172,7 @@ export class VaultCell extends pulumi.ComponentResource {
             );
         }
         for (const n of args.nodes ?? []) declarePath(n.name, n.managed);
-        for (const n of args.secrets ?? []) declarePath(n.name, n.managed);
+        for (const n of args.secrets ?? []) declarePath(n.name, n.managed, n.outOfBand);
 
         const addonPaths = [...new Set(args.addonPaths ?? [])].sort();
         const addonPolicy =

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { childName, serviceAccountName, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName, POD_COMPONENT } from "../naming";
+import { childName, serviceAccountName, serviceHost, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName, POD_COMPONENT } from "../naming";
 import { stateOptions } from "../state";
 import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { CronWorkload } from "./cron-workload";
@@ -14,7 +14,7 @@ import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
 import { tailscale } from "./sidecars/tailscale";
-import { TailnetProxy } from "./tailnet-proxy";
+import { TailnetProxy, tailnetProxyName } from "./tailnet-proxy";
 
 /** A CronJob of the workload; its name is `<workload>-<key>`. */
 export interface WorkloadCronJob {
@@ -448,9 +448,10 @@ export class AgentWorkload extends pulumi.ComponentResource {
             this.tailnetProxy = new TailnetProxy(
                 childName(name, "tailnet"),
                 {
-                    workload: w,
+                    name: tailnetProxyName(w),
                     namespace: ns,
-                    port: args.port,
+                    target: { host: serviceHost(w, ns), port: args.port, pods: { namespace: ns, podSelector: selector, ports: [{ port: args.port }] } },
+                    serviceAccountName: serviceAccountName(w),
                     hostname: args.tailscale.proxy.hostname,
                     tags: args.tailscale.tags ?? [],
                     image: imageReference(args.tailscale.image),

@@ -1,17 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SIDECAR_HEALTH_PORTS } from "../../config/sections/workloads";
-import { childName, serviceAccountName, serviceHost, workloadSelector } from "../naming";
+import { childName, workloadSelector } from "../naming";
 import { stateOptions } from "../state";
 import { hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
-import { internet, networkPolicySpec } from "./network-policy";
+import { internet, NetworkPeer, networkPolicySpec } from "./network-policy";
 
 export interface TailnetProxyArgs {
-    /** The workload whose Service the proxy fronts on the tailnet. */
-    workload: string;
+    /** Name of the proxy's objects, e.g. `kaze-runtime-tailnet`. */
+    name: string;
+    /** The proxy's namespace: the target's, so the target's policies admit it as a neighbour. */
     namespace: string;
-    /** The Service port forwarded from the tailnet. */
-    port: number;
+    /** The Service forwarded to (`host` as the cluster resolves it) and the pods behind it, which the proxy's egress opens. */
+    target: { host: string; port: number; pods: NetworkPeer };
+    /** The ServiceAccount the pod runs as (it gets no token). @default - one of its own */
+    serviceAccountName?: string;
     /** The stable tailnet hostname, e.g. `kaze-prod-runtime`. */
     hostname: string;
     /** ACL tags the node advertises (the workload's). */
@@ -26,9 +29,9 @@ export interface TailnetProxyArgs {
     protectState?: boolean;
 }
 
-/** The labels of a workload's tailnet proxy pods. */
-export function tailnetProxySelector(workload: string): Record<string, string> {
-    return workloadSelector(childName(workload, "tailnet"));
+/** The name of the tailnet proxy of a workload or Service. */
+export function tailnetProxyName(target: string): string {
+    return childName(target, "tailnet");
 }
 
 const STATE = "state";
@@ -36,7 +39,7 @@ const SERVE = "serve";
 const STATE_DIR = "/var/lib/tailscale";
 
 /**
- * A stable tailnet identity for a workload's Service, the equivalent of the Tailscale operator's
+ * A stable tailnet identity for a Service (a workload's, a dashboard's), the equivalent of the Tailscale operator's
  * ingress proxy: one pod of a StatefulSet joins the tailnet as `hostname`, keeps its node state on a
  * volume of its own (so a restart or rollout is the same node, never `-1`, `-2`…), and forwards the
  * Service port to the Service, which spreads the calls over the replicas. Userspace networking, so
@@ -51,22 +54,22 @@ export class TailnetProxy extends pulumi.ComponentResource {
 
     constructor(name: string, args: TailnetProxyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-estate:workloads:TailnetProxy", name, {}, opts);
-        const objectName = childName(args.workload, "tailnet");
-        this.selector = tailnetProxySelector(args.workload);
+        const objectName = args.name;
+        this.selector = workloadSelector(objectName);
         const labels = { ...args.labels, ...this.selector, "app.kubernetes.io/component": "tailnet-proxy" };
         const meta = (n: string) => ({ name: n, namespace: args.namespace, labels });
         const health = SIDECAR_HEALTH_PORTS.tailscale;
-        const target = `${serviceHost(args.workload, args.namespace)}:${args.port}`;
+        const target = `${args.target.host}:${args.target.port}`;
 
         // tailscale serve: the tailnet port forwarded, as TCP, to the workload's Service.
         const serve = new k8s.core.v1.ConfigMap(
             childName(name, "serve"),
-            { metadata: meta(childName(objectName, "serve")), data: { "serve.json": JSON.stringify({ TCP: { [String(args.port)]: { TCPForward: target } } }) } },
+            { metadata: meta(childName(objectName, "serve")), data: { "serve.json": JSON.stringify({ TCP: { [String(args.target.port)]: { TCPForward: target } } }) } },
             { parent: this },
         );
         this.service = new k8s.core.v1.Service(
             childName(name, "service"),
-            { metadata: meta(objectName), spec: { clusterIP: "None", selector: this.selector, ports: [{ name: "tailnet", port: args.port, targetPort: args.port, protocol: "TCP" }] } },
+            { metadata: meta(objectName), spec: { clusterIP: "None", selector: this.selector, ports: [{ name: "tailnet", port: args.target.port, targetPort: args.target.port, protocol: "TCP" }] } },
             { parent: this },
         );
         const container = hardenedContainer({
@@ -93,6 +96,11 @@ export class TailnetProxy extends pulumi.ComponentResource {
             livenessProbe: { httpGet: { path: "/healthz", port: health }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 3 },
             readinessProbe: { httpGet: { path: "/healthz", port: health }, periodSeconds: 10 },
         });
+        let account = args.serviceAccountName;
+        if (account === undefined) {
+            account = objectName;
+            new k8s.core.v1.ServiceAccount(childName(name, "sa"), { metadata: meta(objectName), automountServiceAccountToken: false }, { parent: this });
+        }
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             childName(name),
             {
@@ -107,7 +115,7 @@ export class TailnetProxy extends pulumi.ComponentResource {
                     template: {
                         metadata: { labels },
                         spec: {
-                            serviceAccountName: serviceAccountName(args.workload),
+                            serviceAccountName: account,
                             automountServiceAccountToken: false,
                             enableServiceLinks: false,
                             securityContext: restrictedPodSecurityContext(),
@@ -129,7 +137,7 @@ export class TailnetProxy extends pulumi.ComponentResource {
                     // Tailnet traffic arrives over the connections the node opens; nothing dials the pod.
                     ingressFrom: [],
                     egressTo: [
-                        { namespace: args.namespace, podSelector: workloadSelector(args.workload), ports: [{ port: args.port }] },
+                        args.target.pods,
                         // Control plane and DERP relays over HTTPS; STUN and direct WireGuard over UDP.
                         internet([{ port: 443 }, { port: 3478, protocol: "UDP" }, { port: 41641, protocol: "UDP" }]),
                     ],

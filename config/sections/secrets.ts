@@ -201,8 +201,15 @@ export const tailnetNodeSpec = z.strictObject({
  * One rule of the tailnet policy: who (`src` tags) may reach what. Workloads are named, and their
  * sidecar's tags and service port derived; anything else is tags and ports.
  */
+/** Who a grant lets in: nodes by tag, or people (`autogroup:member`, `group:<name>`). */
+const aclSource = z.string().regex(/^(tag:[a-z0-9-]+|autogroup:member|group:[a-z0-9-]+)$/, { error: 'must be an ACL tag ("tag:openclaw"), "autogroup:member" or a group ("group:ops")' });
+
 export const aclGrantSpec = z.union(
     [
+        z.strictObject({
+            src: z.array(aclSource).min(1).describe("Who may reach the services: tags, autogroup:member or groups."),
+            services: z.array(dnsLabel).min(1).describe("Services of `tailscale.services` they may reach, on each one's port only."),
+        }),
         z.strictObject({
             src: z.array(aclTag).min(1).describe("Tags of the nodes allowed in, e.g. [tag:openclaw]."),
             workloads: z
@@ -216,7 +223,7 @@ export const aclGrantSpec = z.union(
             ports: z.array(port).min(1).describe("Ports allowed on those nodes."),
         }),
     ],
-    { error: "must be { src: [tag:..], workloads: [<workload>] } or { src: [tag:..], dst: [tag:..], ports: [..] }" },
+    { error: "must be { src: [..], services: [<name>] }, { src: [tag:..], workloads: [<workload>] } or { src: [tag:..], dst: [tag:..], ports: [..] }" },
 );
 export type AclGrantSpec = z.infer<typeof aclGrantSpec>;
 
@@ -243,6 +250,23 @@ export const tailscaleSection = z.strictObject({
         .record(dnsLabel, tailnetNodeSpec.describe("A node outside the cluster that joins the tailnet; its auth key goes to Vault for its own deployment."))
         .default({})
         .describe("Nodes outside the cluster, by name (e.g. `openclaw`); each needs `vault`. Default: {}."),
+    services: z
+        .record(
+            dnsLabel,
+            z.strictObject({
+                service: z
+                    .string()
+                    .regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, { error: 'must be "<service>.<namespace>", e.g. "langfuse-web.langfuse"' })
+                    .describe('The in-cluster Service, "<service>.<namespace>", e.g. "langfuse-web.langfuse"; one the cell declares or installs.'),
+                port: port.describe("Its port, the only one on the tailnet."),
+                hostname: dnsLabel.describe("The stable tailnet hostname, e.g. kaze-prod-langfuse."),
+                tags: z.array(aclTag).min(1).describe("ACL tags of the proxy node, e.g. [tag:kaze-prod-dashboards]."),
+            }),
+        )
+        .default({})
+        .describe(
+            "Services of the cell (dashboards: Langfuse, Grafana) on the tailnet under a stable hostname: a proxy pod in the Service's namespace, its auth key minted by Pulumi and delivered through Vault. Default: {}.",
+        ),
     acl: z
         .strictObject({
             grants: z.array(aclGrantSpec).min(1, { error: "must list at least one grant; a tailnet policy without one denies everything" }).describe("What the tailnet lets through; everything else is denied."),
@@ -380,6 +404,12 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
     }
     if (tailscale) {
         tailscale.acl?.grants.forEach((g, i) => {
+            if ("services" in g) {
+                g.services.forEach((svc, j) => {
+                    if (!(svc in tailscale.services)) issue(["tailscale", "acl", "grants", i, "services", j], `"${svc}" is not a service of tailscale.services (${Object.keys(tailscale.services).join(", ") || "none"})`);
+                });
+                return;
+            }
             if (!("workloads" in g)) return;
             g.workloads.forEach((w, j) => {
                 const path = ["tailscale", "acl", "grants", i, "workloads", j];
@@ -390,6 +420,7 @@ export function checkSecrets(cfg: SecretsCheckInput, programSecretNames: readonl
                 }
             });
         });
+        if (!vault && Object.keys(tailscale.services).length > 0) issue(["tailscale", "services"], "needs agent-estate:vault: each proxy's auth key reaches its pod through Vault and External Secrets; set it or remove the services");
         if (!vault && Object.keys(tailscale.nodes).length > 0) issue(["tailscale", "nodes"], "needs agent-estate:vault: an external node's auth key is handed over through Vault; set it or remove the nodes");
         for (const node of Object.keys(tailscale.nodes)) {
             if (node in cfg.workloads) issue(["tailscale", "nodes", node], `"${node}" is also a workload; an external node needs its own Vault path, name it e.g. "${node}-node"`);
