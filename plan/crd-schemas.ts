@@ -10,8 +10,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv, { ValidateFunction } from "ajv";
+import { ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
+import { cachedParse, cachedValidator } from "./schema-cache";
 
 /** Where vendored CRDs live, one folder per upstream project and pinned version. */
 export const VENDORED_CRD_DIR = path.resolve(__dirname, "..", "schemas", "crds");
@@ -44,7 +45,7 @@ export function schemasOfCrd(crd: unknown, source: string): Map<string, CrdVersi
 
 /** The CustomResourceDefinition documents of one vendored file (YAML or JSON). */
 function crdDocuments(file: string, text: string): unknown[] {
-    const docs = file.endsWith(".json") ? [JSON.parse(text) as unknown] : parseAllDocuments(text).map((doc) => doc.toJS() as unknown);
+    const docs = file.endsWith(".json") ? [JSON.parse(text) as unknown] : cachedParse(text, (t) => parseAllDocuments(t).map((doc) => doc.toJS() as unknown));
     return docs.filter((doc) => (doc as { kind?: unknown } | null)?.kind === "CustomResourceDefinition");
 }
 
@@ -132,17 +133,15 @@ export function toJsonSchema(s: JsonSchema): JsonSchema {
     return out;
 }
 
-let ajv: Ajv | undefined;
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 /** A validator for one CRD version's schema, compiled once. The object's own `metadata` is the API server's to check. */
 export function validatorOf(schema: JsonSchema): ValidateFunction {
     let v = compiled.get(schema);
     if (!v) {
-        ajv ??= new Ajv({ allErrors: true, strict: false, logger: false });
         const root = toJsonSchema(schema);
         const properties = { ...((root.properties as JsonSchema | undefined) ?? {}), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } };
-        v = ajv.compile({ ...root, type: "object", properties });
+        v = cachedValidator({ ...root, type: "object", properties }, { allErrors: true, strict: false, logger: false });
         compiled.set(schema, v);
     }
     return v;
