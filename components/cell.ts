@@ -629,7 +629,7 @@ export class Cell extends pulumi.ComponentResource {
     private declareTailnetServices(cfg: CellConfig): Record<string, TailnetProxy> {
         const ts = cfg.tailscale;
         const image = ts && Object.values(cfg.workloads).find((w) => w.sidecars.tailscale)?.sidecars.tailscale?.image;
-        const endpoints = [this.addons.otelCollector, this.addons.langfuse, this.addons.postgres].flatMap((a) => (a ? [a.endpoint] : []));
+        const endpoints = [...[this.addons.otelCollector, this.addons.langfuse, this.addons.postgres].flatMap((a) => (a ? [a.endpoint] : [])), ...(this.addons.monitoring ? [this.addons.monitoring.grafanaEndpoint] : [])];
         return Object.fromEntries(
             Object.entries(ts?.services ?? {}).map(([n, svc]) => {
                 const [service, namespace] = svc.service.split(".");
@@ -647,7 +647,8 @@ export class Cell extends pulumi.ComponentResource {
                         {
                             name: proxy,
                             namespace,
-                            target: { host: `${service}.${namespace}.svc.cluster.local`, port: svc.port, pods: { namespace, podSelector: { ...podSelector }, ports: [{ port: svc.port }] } },
+                            // The proxy's egress opens the pods' port behind the Service's (Grafana: 80 → 3000).
+                            target: { host: `${service}.${namespace}.svc.cluster.local`, port: svc.port, pods: { namespace, podSelector: { ...podSelector }, ports: [{ port: ep?.ports.find((p) => p.port === svc.port)?.targetPort ?? svc.port }] } },
                             hostname: svc.hostname,
                             tags: svc.tags,
                             image: imageReference(resolveImage(cfg.images, image)),
@@ -673,7 +674,7 @@ export class Cell extends pulumi.ComponentResource {
         const proxies = Object.entries(cfg.gateways).flatMap(([g, spec]) =>
             [g, gatewayServiceName(g, spec)].map((service) => ({ service, namespace: spec.namespace, podSelector: { ...this.gateways[g].podLabels }, ports: spec.listeners.map((l) => ({ port: l.port })), owner: `Gateway ${g}` })),
         );
-        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres, this.addons.monitoring].flatMap((a) => (a ? [a.endpoint] : [])), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : []), ...clusterServiceEndpoints(cfg.clusterServices)];
+        const endpoints = [KUBE_DNS, ...[otelCollector, langfuse, postgres, this.addons.monitoring].flatMap((a) => (a ? [a.endpoint] : [])), ...(this.addons.monitoring ? [this.addons.monitoring.grafanaEndpoint] : []), ...proxies, ...(cfg.mesh ? [istiodEndpoint(cfg.mesh)] : []), ...clusterServiceEndpoints(cfg.clusterServices)];
         const apiServer = apiServerEndpoint(cfg);
         const meshed = Object.entries(cfg.workloads).map(([w, spec]) => ({ name: w, namespace: spec.namespace, podSelector: workloadSelector(w), port: spec.port, gatewayBound: bindsGateway(spec.mesh?.virtualService?.gateways) }));
         return new CellFlows(

@@ -98,6 +98,8 @@ export class DeclaredIndex {
         if (o) this.services.set(`${o.name}.${o.namespace}`, { owner: "addons.otelCollector", namespace: o.namespace, ports: [4317, 4318], nodePorts: [] });
         // The Langfuse add-on's web Service (the chart's name for it).
         if (cfg.addons.langfuse) this.services.set("langfuse-web.langfuse", { owner: "addons.langfuse", namespace: "langfuse", ports: [3000], nodePorts: [] });
+        // Grafana's web Service of the monitoring add-on (the chart's name for it).
+        if (cfg.addons.monitoring) this.services.set("kube-prometheus-stack-grafana.monitoring", { owner: "addons.monitoring", namespace: "monitoring", ports: [80], nodePorts: [] });
         const t = cfg.kagent?.telemetryCollector;
         if (t && cfg.kagent) this.services.set(`${t.service}.${cfg.kagent.namespace}`, { owner: "kagent.telemetryCollector", namespace: cfg.kagent.namespace, ports: [t.port], nodePorts: [] });
 

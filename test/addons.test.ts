@@ -107,8 +107,8 @@ describe.each(["dev", "prod"])("the %s stack's add-ons", (stack) => {
     it("copies every add-on credential from Vault through the cell's ClusterSecretStore, refreshed every minute", () => {
         const store = d.k8s("ClusterSecretStore", CLUSTER_SECRET_STORE);
         const eso = d.release("external-secrets").urn;
-        // The tailnet proxy's auth key (tailscale.services) is the secrets area's, not an add-on credential.
-        const addonSecrets = d.kind("ExternalSecret").filter((e) => ["longhorn-system", "data", "monitoring", "observability", "langfuse"].includes(e.props.metadata.namespace) && e.props.metadata.name !== "langfuse-tailnet");
+        // The tailnet proxies' auth keys (tailscale.services) are the secrets area's, not add-on credentials.
+        const addonSecrets = d.kind("ExternalSecret").filter((e) => ["longhorn-system", "data", "monitoring", "observability", "langfuse"].includes(e.props.metadata.namespace) && !e.props.metadata.name.endsWith("-tailnet"));
         expect(addonSecrets.map((e) => e.props.metadata.name).sort()).toEqual(
             ["grafana-admin", "kaze-" + stack + "-pg-app", "kaze-" + stack + "-pg-backup-s3", "langfuse", "longhorn-backup-target", "otel-collector-langfuse"].sort(),
         );
@@ -320,8 +320,16 @@ describe("an add-on toggle", () => {
     });
 
     it("addons.monitoring removes the stack, its dashboards and the workloads' ServiceMonitors, nothing else", async () => {
-        const { removed, added } = await without("addons", "monitoring");
-        expect(added).toEqual([]);
+        // Grafana's tailnet name goes with it (tailscale.services.grafana and its grant).
+        const { addons, tailscale } = rawStackConfig("dev").values;
+        delete addons.monitoring;
+        delete tailscale.services.grafana;
+        for (const g of tailscale.acl.grants) if ("services" in g) g.services = g.services.filter((x: string) => x !== "grafana");
+        const d = await declare(stackConfig("dev", { set: { addons, tailscale } }));
+        const after = new Set(d.resources.map((r) => r.urn));
+        const before = new Set(base.resources.map((r) => r.urn));
+        expect([...after].filter((u) => !before.has(u))).toEqual([]);
+        const removed = [...before].filter((u) => !after.has(u) && !u.includes("grafana-tailnet")).sort();
         const expected = [...component("agent-estate:addons:Monitoring"), ...component("agent-estate:observability:Dashboards"), ...base.kind("ServiceMonitor").map((r) => r.urn)].sort();
         expect(removed).toEqual(expected);
     });
@@ -340,7 +348,7 @@ describe("an add-on toggle", () => {
         addons.otelCollector.langfuse.endpoint = "https://langfuse.example.com/api/public/otel";
         // Its tailnet name goes with it (the proxy, its key, its Vault path and ExternalSecret).
         delete tailscale.services.langfuse;
-        tailscale.acl.grants = tailscale.acl.grants.filter((g: Props) => !("services" in g));
+        for (const g of tailscale.acl.grants) if ("services" in g) g.services = g.services.filter((x: string) => x !== "langfuse");
         const d = await declare(stackConfig("dev", { set: { addons, tailscale, externalEndpoints: { ...externalEndpoints, langfuse: { url: "https://langfuse.example.com" } } } }));
         const after = new Set(d.resources.map((r) => r.urn));
         const removed = base.resources.map((r) => r.urn).filter((u) => !after.has(u));

@@ -222,8 +222,8 @@ describe("Tailscale keys", () => {
 
     it("mints one preauthorized, tagged, expiring key per sidecar workload and for the OpenClaw node", () => {
         const keys = d.ofType("tailscale:index/tailnetKey:TailnetKey");
-        // The sidecars', the OpenClaw node's, and the Langfuse tailnet proxy's (tailscale.services).
-        expect(keys.map((k) => k.name).sort()).toEqual([...WORKLOADS, "langfuse-tailnet", "openclaw"].map((n) => `kaze-dev-tailnet-keys-${n}`));
+        // The sidecars', the OpenClaw node's, and the dashboards' tailnet proxies' (tailscale.services).
+        expect(keys.map((k) => k.name).sort()).toEqual([...WORKLOADS, "grafana-tailnet", "langfuse-tailnet", "openclaw"].map((n) => `kaze-dev-tailnet-keys-${n}`).sort());
         for (const k of keys) {
             expect(props(k)).toMatchObject({ preauthorized: true, ephemeral: true, expiry: 2592000 });
             expect(k.provider).toMatch(/pulumi:providers:tailscale::kaze-dev-tailscale::/);
@@ -268,8 +268,8 @@ describe("stack outputs", () => {
         const d = await declare("dev");
         expect(d.outputs).toMatchObject({
             vault: { kvMount: "kv", kubernetesAuthPath: "kubernetes-kaze-dev" },
-            externalSecrets: [...WORKLOADS, "ghcr-pull", "langfuse-tailnet"].sort(),
-            tailnetNodes: [...WORKLOADS, "langfuse-tailnet", "openclaw"].sort(),
+            externalSecrets: [...WORKLOADS, "ghcr-pull", "grafana-tailnet", "langfuse-tailnet"].sort(),
+            tailnetNodes: [...WORKLOADS, "grafana-tailnet", "langfuse-tailnet", "openclaw"].sort(),
         });
         expect((d.outputs.vault as { policies: string[] }).policies).toEqual(expect.arrayContaining([...WORKLOADS, "openclaw"]));
     });

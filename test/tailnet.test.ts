@@ -87,6 +87,17 @@ describe.each(["dev", "prod"])("the %s dashboards on the tailnet", (stack) => {
         expect(d.k8s("ExternalSecret", "langfuse-tailnet", "langfuse").props.spec.target.name).toBe("langfuse-tailnet");
     });
 
+    it("puts Grafana on the tailnet as kaze-<env>-grafana: a proxy in monitoring forwarding 80, its egress open to Grafana's pods on 3000", () => {
+        const c = d.k8s("StatefulSet", "grafana-tailnet", "monitoring").props.spec.template.spec.containers[0];
+        expect(c.env.find((e: Obj) => e.name === "TS_HOSTNAME").value).toBe(`kaze-${stack}-grafana`);
+        expect(JSON.parse(d.k8s("ConfigMap", "grafana-tailnet-serve", "monitoring").props.data["serve.json"])).toEqual({ TCP: { "80": { TCPForward: "kube-prometheus-stack-grafana.monitoring.svc.cluster.local:80" } } });
+        const egress = d.k8s("NetworkPolicy", "grafana-tailnet", "monitoring").props.spec.egress as Obj[];
+        expect(egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } } }], ports: [{ port: 3000, protocol: "TCP" }] });
+        const report = checkFlows(d.resources);
+        expect(report.flows.find((f) => f.from === "tailnet autogroup:member" && f.to === "monitoring/grafana-tailnet")?.status).toBe("allowed");
+        expect(report.flows.find((f) => f.from === "monitoring/grafana-tailnet" && f.to === "monitoring/kube-prometheus-stack-grafana")).toMatchObject({ port: 80, targetPort: 3000, status: "allowed" });
+    });
+
     it("lets the tailnet's people reach it on 3000 only, allowed at both ends", () => {
         const policy = d.ofType("tailscale:index/acl:Acl")[0].props.acl as string;
         const tags = [`tag:kaze-${stack}-dashboards`];

@@ -76,6 +76,15 @@ export class Monitoring extends pulumi.ComponentResource {
         owner: "addon monitoring",
     };
 
+    /** Grafana's web Service as the chart names it (port 80 to the pods' 3000), for a tailnet proxy and the flows check. */
+    readonly grafanaEndpoint: ServiceEndpoint = {
+        service: "kube-prometheus-stack-grafana",
+        namespace: ADDON_NAMESPACES.monitoring,
+        podSelector: { "app.kubernetes.io/name": "grafana" },
+        ports: [{ port: 80, targetPort: 3000 }],
+        owner: "addon monitoring (Grafana)",
+    };
+
     constructor(name: string, args: MonitoringArgs, opts: pulumi.ComponentResourceOptions) {
         super("agent-estate:addons:Monitoring", name, {}, opts);
         const labels = args.labels ?? {};
