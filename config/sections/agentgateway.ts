@@ -50,7 +50,9 @@ export const agentgatewaySection = z.strictObject({
     namespace: dnsLabel.default("agentgateway-system").describe('Namespace of the control plane, the backends and the policies, one of `agent-estate:namespaces`. Default: "agentgateway-system".'),
     crds: helmChart.describe("The chart that installs AgentGateway's CRDs (e.g. `enterprise-agentgateway-crds`), pinned; installed before the control plane."),
     controlPlane: helmChart.describe("The control-plane chart (e.g. `enterprise-agentgateway`), pinned."),
-    values: upstream("Extra values of the control-plane chart, as the chart documents them. Default: {}.").default({}),
+    values: upstream(
+        "Extra values of the control-plane chart, as the chart documents them. Passed as written: the plan checks them only when the chart's values.schema.json is vendored under schemas/helm/, and lists the release as not validated otherwise. Default: {}.",
+    ).default({}),
     license: z
         .strictObject({
             vaultKey: vaultKey.describe("Key of the Vault entry holding the license, e.g. `agentgateway/license`."),

@@ -17,7 +17,10 @@ const release = (what: string) =>
     z
         .strictObject({
             chart: helmChart.describe(`The ${what} chart: repository, name and exact version.`),
-            values: z.record(z.string(), z.unknown()).default({}).describe("Extra chart values, as the chart documents them. Default: {}."),
+            values: z
+                .record(z.string(), z.unknown())
+                .default({})
+                .describe("Extra chart values, as the chart documents them. Passed as written: the plan checks them only when the chart's values.schema.json is vendored under schemas/helm/, and lists the release as not validated otherwise. Default: {}."),
         })
         .describe(`The ${what} Helm release.`);
 
