@@ -12,12 +12,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import Ajv2020 from "ajv/dist/2020";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { parse } from "yaml";
 import { didYouMean } from "../config/problems";
 import { TYPED_HELM_VALUES } from "../components/addons/helm-addon";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+import { cachedValidator } from "./schema-cache";
 import type { SchemaError, Unvalidated } from "./validate";
 
 /** Where vendored chart schemas live, one folder per chart and pinned version. */
@@ -98,9 +98,6 @@ function resolveLocal(root: JsonSchema, s: JsonSchema): JsonSchema {
     return typeof target === "object" && target !== null ? resolveLocal(root, target as JsonSchema) : s;
 }
 
-let ajv7: Ajv | undefined;
-let ajv2020: Ajv2020 | undefined;
-
 /**
  * A validator of the values' top-level keys `keys`: the schema with its root `properties` narrowed to those
  * keys. A key the values set that the schema does not name is judged exactly as before (it was not among
@@ -116,7 +113,7 @@ function validatorFor(chart: ChartSchema, keys: string[]): ValidateFunction {
         const { $schema: _s2, $id: _i2, ...values } = chart.values;
         const pruned = { ...rest, ...values, properties: Object.fromEntries(keys.filter((k) => k in properties).map((k) => [k, properties[k]])) };
         const options = { allErrors: true, strict: false, logger: false, validateSchema: false, verbose: true } as const;
-        v = chart.draft2020 ? (ajv2020 ??= new Ajv2020(options)).compile(pruned) : (ajv7 ??= new Ajv(options)).compile(pruned);
+        v = cachedValidator(pruned, options, undefined, chart.draft2020 ? "2020-12" : "07");
         chart.validators.set(id, v);
     }
     return v;

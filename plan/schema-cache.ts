@@ -10,6 +10,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { Options, ValidateFunction } from "ajv";
+import Ajv2020 from "ajv/dist/2020";
 import standaloneCode from "ajv/dist/standalone";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -41,16 +42,16 @@ export function cachedParse<T>(text: string, parse: (text: string) => T, dir: st
     }
 }
 
-/** One Ajv instance per set of options. */
+/** One Ajv instance per draft and set of options. */
 const instances = new Map<string, Ajv>();
 
 /**
  * A validator of `schema` with `options`: Ajv's standalone code for it from an earlier run, or compiled now
  * (and its standalone code kept). The two validate alike: the standalone code is what Ajv compiled.
  */
-export function cachedValidator(schema: Record<string, unknown>, options: Options, dir: string = CACHE): ValidateFunction {
+export function cachedValidator(schema: Record<string, unknown>, options: Options, dir: string = CACHE, draft: "07" | "2020-12" = "07"): ValidateFunction {
     const text = JSON.stringify(schema);
-    const file = path.join(dir, `ajv-${sha(`${AJV_VERSION}\n${JSON.stringify(options)}\n${text}`)}.js`);
+    const file = path.join(dir, `ajv-${sha(`${AJV_VERSION}\n${draft}\n${JSON.stringify(options)}\n${text}`)}.js`);
     if (fs.existsSync(file)) {
         try {
             // eslint-disable-next-line @typescript-eslint/no-require-imports -- a generated module, found at run time
@@ -59,9 +60,9 @@ export function cachedValidator(schema: Record<string, unknown>, options: Option
             // unreadable: compile again below
         }
     }
-    const key = JSON.stringify(options);
+    const key = `${draft}\n${JSON.stringify(options)}`;
     let ajv = instances.get(key);
-    if (!ajv) instances.set(key, (ajv = new Ajv({ ...options, code: { source: true } })));
+    if (!ajv) instances.set(key, (ajv = draft === "2020-12" ? new Ajv2020({ ...options, code: { source: true } }) : new Ajv({ ...options, code: { source: true } })));
     const validate = ajv.compile(schema);
     write(file, standaloneCode(ajv, validate));
     return validate;

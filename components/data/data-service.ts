@@ -1,13 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { childName, workloadSelector, POD_COMPONENT } from "../naming";
 import { stateOptions } from "../state";
-import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "../workloads/container";
+import { configChecksum, ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "../workloads/container";
 import { ImageRef, imageReference } from "../workloads/image";
 import { NetworkPeer, networkPolicySpec } from "../workloads/network-policy";
 import { ProbeArgs, ProbesArgs, containerProbes } from "../workloads/probes";
-import { serviceMonitor } from "../workloads/service-monitor";
+import { MetricsArgs, metricsServing, serviceMonitor } from "../workloads/service-monitor";
 
 /** What a data service speaks on its port; decides its default probes. */
 export type DataProtocol = "postgres" | "redis" | "http" | "tcp";
@@ -39,7 +38,7 @@ export interface DataServiceArgs {
     /** Probes over the protocol's defaults ({@link protocolProbes}). @default - the protocol's */
     probes?: ProbesArgs;
     /** Prometheus scraping; `scrapedBy` opens the port to it. @default - none */
-    metrics?: { path: string; port: number; interval?: string; scrapeTimeout?: string; scrapedBy?: NetworkPeer };
+    metrics?: MetricsArgs;
     /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
     serviceMonitor?: boolean;
     /** Peers allowed in (the workloads that name this service, on its port). @default [] */
@@ -108,10 +107,10 @@ export class DataService extends pulumi.ComponentResource {
         const env = args.env ?? {};
         const configMapName = Object.keys(env).length > 0 ? childName(d, "config") : undefined;
         if (configMapName) this.configMap = new k8s.core.v1.ConfigMap(childName(name, "config"), { metadata: meta(configMapName), data: env }, { parent: this });
-        const checksum = createHash("sha256").update(JSON.stringify(Object.entries(env).sort())).digest("hex").slice(0, 16);
+        const checksum = configChecksum(env);
 
         const writable = (args.writablePaths ?? []).map((path, i) => ({ name: `writable-${i}`, path }));
-        const metricsOwnPort = args.metrics !== undefined && args.metrics.port !== args.port;
+        const metrics = metricsServing("service", args.port, args.metrics);
         const main = hardenedContainer({
             name: d,
             image: imageReference(args.image),
@@ -119,7 +118,7 @@ export class DataService extends pulumi.ComponentResource {
             args: args.args,
             envFrom: configMapName ? [{ configMapRef: { name: configMapName } }] : undefined,
             env: Object.entries(args.secretRefs ?? {}).map(([env, ref]) => secretEnv(env, ref.secret, ref.key ?? env)),
-            ports: [{ name: "service", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
+            ports: [{ name: "service", containerPort: args.port, protocol: "TCP" }, ...metrics.containerPorts],
             resources: args.resources,
             volumeMounts: [...(args.storage ? [{ name: DATA_VOLUME, mountPath: args.storage.mountPath }] : []), ...writable.map((w) => ({ name: w.name, mountPath: w.path }))],
             ...containerProbes(args.probes, "service", protocolProbes(args.protocol, args.port)),
@@ -136,7 +135,7 @@ export class DataService extends pulumi.ComponentResource {
                     selector,
                     ports: [
                         { name: "service", port: args.port, targetPort: "service", protocol: "TCP" },
-                        ...(metricsOwnPort ? [{ name: "metrics", port: args.metrics!.port, targetPort: "metrics", protocol: "TCP" }] : []),
+                        ...metrics.servicePorts,
                     ],
                 },
             },
@@ -187,8 +186,7 @@ export class DataService extends pulumi.ComponentResource {
             );
         }
 
-        const ingress: NetworkPeer[] = [...(args.ingressFrom ?? [])];
-        if (args.metrics?.scrapedBy) ingress.push({ ...args.metrics.scrapedBy, ports: [{ port: args.metrics.port }] });
+        const ingress: NetworkPeer[] = [...(args.ingressFrom ?? []), ...metrics.scrapeIngress];
         this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
             childName(name, "netpol"),
             { metadata: meta(d), spec: networkPolicySpec({ podSelector: selector, ingressFrom: ingress, egressTo: args.egressTo ?? [] }) },
@@ -198,7 +196,7 @@ export class DataService extends pulumi.ComponentResource {
         if (args.metrics && args.serviceMonitor) {
             this.serviceMonitor = serviceMonitor(
                 childName(name, "servicemonitor"),
-                { metadata: meta(d), selector, port: metricsOwnPort ? "metrics" : "service", path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
+                { metadata: meta(d), selector, port: metrics.scrapePort, path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
                 { parent: this, dependsOn: [...upstream, this.service] },
             );
         }

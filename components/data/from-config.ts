@@ -4,6 +4,7 @@ import type { PeerSpec, WorkloadSpec } from "../../config/sections/workloads";
 import { childName, workloadSelector } from "../naming";
 import { dataServicePeer, resolveImage, resolvePeer } from "../workloads/from-config";
 import type { NetworkPeer } from "../workloads/network-policy";
+import { scrapedByPrometheus } from "../workloads/service-monitor";
 import type { DataServiceArgs } from "./data-service";
 
 /** What the Cell knows beyond the data services section. */
@@ -57,7 +58,7 @@ export function dataServiceArgsFromConfig(dataServices: Record<string, DataServi
                 storage: d.storage,
                 writablePaths: d.writablePaths,
                 probes: d.probes,
-                metrics: d.metrics && { ...d.metrics, scrapedBy: ctx.prometheus && { ...ctx.prometheus, ports: [] } },
+                metrics: scrapedByPrometheus(d.metrics, ctx.prometheus),
                 serviceMonitor: ctx.serviceMonitors ?? false,
                 ingressFrom: [...d.network.ingressFrom.map((p) => resolve(p, d.port)), ...mirrored[name]],
                 egressTo: d.network.egressTo.map((p) => resolve(p)),

@@ -1,15 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { childName, serviceAccountName, serviceHost, tailscaleStateSecretName, TAILSCALE_AUTHKEY, workloadConfigMapName, workloadSecretName, workloadSelector, workspaceClaimName, POD_COMPONENT } from "../naming";
 import { stateOptions } from "../state";
-import { ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
+import { configChecksum, ContainerResources, hardenedContainer, restrictedPodSecurityContext, secretEnv, tmpVolume } from "./container";
 import { CronWorkload } from "./cron-workload";
 import { ImageRef, imageReference } from "./image";
 import { NetworkPeer, internet, networkPolicySpec } from "./network-policy";
 import { PodPiece, SERVICE_ACCOUNT_MOUNT } from "./pod-piece";
 import { ProbesArgs, containerProbes } from "./probes";
-import { serviceMonitor } from "./service-monitor";
+import { MetricsArgs, metricsServing, serviceMonitor } from "./service-monitor";
 import { AccessRule, WorkloadIdentity } from "./rbac";
 import { GitSyncArgs, gitSync } from "./sidecars/git-sync";
 import { McpProxyArgs, mcpProxy } from "./sidecars/mcp-proxy";
@@ -103,7 +102,7 @@ export interface AgentWorkloadArgs {
      * Where Prometheus scrapes, every `interval` (default "30s") within `scrapeTimeout` (default "10s");
      * `scrapedBy` (default: nobody) opens the metrics port to it. @default - no metrics
      */
-    metrics?: { path: string; port: number; interval?: string; scrapeTimeout?: string; scrapedBy?: NetworkPeer };
+    metrics?: MetricsArgs;
     /** Declare a ServiceMonitor for `metrics` (the Prometheus operator is installed). @default false */
     serviceMonitor?: boolean;
     /**
@@ -246,7 +245,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         if (configMapName) {
             this.configMap = new k8s.core.v1.ConfigMap(childName(name, "config"), { metadata: meta(configMapName), data: envData }, { parent: this });
         }
-        const checksum = createHash("sha256").update(JSON.stringify(Object.entries(envData).sort())).digest("hex").slice(0, 16);
+        const checksum = configChecksum(envData);
 
         // Volumes.
         const volumes: k8s.types.input.core.v1.Volume[] = [tmpVolume(args.tmpSize), ...pieces.flatMap((p) => p.volumes ?? [])];
@@ -280,7 +279,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         if (mainNeedsApi) mainMounts.push({ name: "kube-api-access", mountPath: SERVICE_ACCOUNT_MOUNT, readOnly: true });
 
         // The main container.
-        const metricsOwnPort = args.metrics !== undefined && args.metrics.port !== args.port;
+        const metrics = metricsServing("http", args.port, args.metrics);
         const main = hardenedContainer({
             name: w,
             image: imageReference(args.image),
@@ -292,7 +291,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                 ...Object.entries(args.secretRefs ?? {}).map(([k, ref]) => secretEnv(k, ref.secret, ref.key ?? k)),
                 ...pieces.flatMap((p) => p.mainEnv ?? []),
             ],
-            ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...(metricsOwnPort ? [{ name: "metrics", containerPort: args.metrics!.port, protocol: "TCP" }] : [])],
+            ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }, ...metrics.containerPorts],
             resources: args.resources,
             volumeMounts: mainMounts,
             // A probe without a port checks the service port ("http"); a slow first start is given 150 s before liveness takes over.
@@ -344,7 +343,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
                     selector,
                     ports: [
                         { name: "http", port: args.port, targetPort: "http", protocol: "TCP", nodePort: args.nodePort },
-                        ...(metricsOwnPort ? [{ name: "metrics", port: args.metrics!.port, targetPort: "metrics", protocol: "TCP" }] : []),
+                        ...metrics.servicePorts,
                     ],
                 },
             },
@@ -470,7 +469,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
             ingress.push(self);
             egress.push(self);
         }
-        if (args.metrics?.scrapedBy) ingress.push({ ...args.metrics.scrapedBy, ports: [{ port: args.metrics.port }] });
+        ingress.push(...metrics.scrapeIngress);
         this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
             childName(name, "netpol"),
             { metadata: meta(w), spec: networkPolicySpec({ podSelector: selector, ingressFrom: ingress, egressTo: dedupe(egress) }) },
@@ -480,7 +479,7 @@ export class AgentWorkload extends pulumi.ComponentResource {
         if (args.metrics && args.serviceMonitor) {
             this.serviceMonitor = serviceMonitor(
                 childName(name, "servicemonitor"),
-                { metadata: meta(w), selector, port: metricsOwnPort ? "metrics" : "http", path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
+                { metadata: meta(w), selector, port: metrics.scrapePort, path: args.metrics.path, interval: args.metrics.interval, scrapeTimeout: args.metrics.scrapeTimeout },
                 // The upstream dependencies include the Prometheus operator, whose CRD this object needs.
                 { parent: this, dependsOn: [...upstream, this.service] },
             );

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -100,4 +101,9 @@ export function tmpVolume(sizeLimit = "256Mi"): k8s.types.input.core.v1.Volume {
 /** An env var read from one key of a Secret; the pod fails to start if the key is missing, rather than running without it. */
 export function secretEnv(name: string, secretName: string, key: string = name): k8s.types.input.core.v1.EnvVar {
     return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}
+
+/** A short hash of a ConfigMap's data, as a pod-template annotation: a changed ConfigMap rolls the pods. */
+export function configChecksum(data: Record<string, string>): string {
+    return createHash("sha256").update(JSON.stringify(Object.entries(data).sort())).digest("hex").slice(0, 16);
 }

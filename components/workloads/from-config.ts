@@ -4,6 +4,7 @@ import type { EnvValueFrom, PeerSpec, WorkloadSpec } from "../../config/sections
 import { childName, serviceHost, workloadSelector, workspaceClaimName } from "../naming";
 import type { AgentWorkloadArgs } from "./agent-workload";
 import { ImageRef, imageReference } from "./image";
+import { scrapedByPrometheus } from "./service-monitor";
 import type { NetworkPeer } from "./network-policy";
 
 /** What the Cell knows beyond the workloads section. */
@@ -148,7 +149,7 @@ export function workloadArgsFromConfig(workloads: Record<string, WorkloadSpec>, 
                 probes: w.probes,
                 terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
                 nodePort: w.nodePort,
-                metrics: w.metrics && { ...w.metrics, scrapedBy: ctx.prometheus && { ...ctx.prometheus, ports: [] } },
+                metrics: scrapedByPrometheus(w.metrics, ctx.prometheus),
                 serviceMonitor: ctx.serviceMonitors ?? false,
                 otlp: ctx.otlp,
                 apiServerEgress: ctx.apiServerEgress,
