@@ -11,8 +11,12 @@
  */
 const Module = require("node:module");
 
-/** Modules deferred until first touched. */
-const DEFERRED = new Set(["@npmcli/arborist", "typescript"]);
+/**
+ * Modules deferred until first touched: the SDK's function serialization (above), and `yaml`, which a
+ * plan needs only for files it has not parsed before (plan/schema-cache.ts) and to write YAML. (A module
+ * imported as a namespace, `import * as x`, is loaded at import anyway: the bundle copies its exports.)
+ */
+const DEFERRED = new Set(["@npmcli/arborist", "typescript", "yaml"]);
 
 function deferModules() {
     const original = Module._load;

@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { cachedParse, cachedValidator } from "./schema-cache";
 

@@ -28,8 +28,20 @@ interface RegisterRequest {
     getImportid(): string | undefined;
     getDependenciesList(): string[];
     getProvider(): string;
-    getObject(): unknown;
+    getObject(): { toJavaScript(): Record<string, unknown> };
 }
+
+/** What the SDK reads of a registration's answer (`resource.js`: the fields of a RegisterResourceResponse it uses). */
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> };
+    getPropertydependenciesMap(): undefined;
+    /** 0: Result.SUCCESS, so no output is kept unknown. */
+    getResult(): number;
+}
+
+type RegisterCallback = (error: unknown, response: RegisterResponse | undefined) => void;
 
 /**
  * Runs a Pulumi program under the SDK's own mock runtime, with the stack's configuration, and returns
@@ -75,6 +87,7 @@ async function runAlone(rc: RuntimeConfig, program: () => unknown): Promise<Prog
 async function register(rc: RuntimeConfig, program: () => unknown, resources: Map<string, PlannedResource>): Promise<ProgramRun> {
     await pulumi.runtime.setMocks(
         {
+            // Reads (`Resource.get`) are answered by the mocks; registrations by `answer` below, alike.
             newResource: (args) => {
                 const extra = mockOutputs[args.type]?.(args.name, args.inputs) ?? {};
                 return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
@@ -87,13 +100,22 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
     );
     pulumi.runtime.setAllConfig(rc.config, rc.secretKeys);
 
-    // Record what the engine would see of each registration: the mock API passes on inputs only, so
-    // wrap the mock monitor's registerResource to read parent, options and dependencies too.
+    // Answer each registration as the SDK's mock monitor would (the inputs as the state, plus
+    // {@link mockOutputs}), and record what the engine would see of it: the mock API passes on inputs only,
+    // so parent, options and dependencies are read off the request. The mock monitor's own answer
+    // converts the inputs four more times (protobuf to JavaScript and back, deserialized and serialized
+    // again); the state here is the request's own serialized form, handed back as the SDK reads it.
     const monitor = (pulumi.runtime as unknown as { getMonitor(): MonitorLike }).getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+    monitor.registerResource = (req: RegisterRequest, callback: RegisterCallback) => {
+        answer(req).then(
+            (response) => callback(null, response),
+            (e: unknown) => callback(e, undefined),
+        );
+    };
+    const answer = async (req: RegisterRequest): Promise<RegisterResponse> => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-        const inputs = pulumi.runtime.deserializeProperties(req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0]);
+        const serialized = req.getObject().toJavaScript();
+        const inputs = pulumi.runtime.deserializeProperties({ toJavaScript: () => serialized } as unknown as Parameters<typeof pulumi.runtime.deserializeProperties>[0]);
         const found = { secret: false };
         const props = redact(inputs, found) as Record<string, unknown>;
         const planned: PlannedResource = {
@@ -111,7 +133,13 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
         };
         if (found.secret) withPlaintext(planned, unwrapSecrets(inputs) as Record<string, unknown>);
         resources.set(urn, planned);
-        return register(req, callback);
+
+        const extra = mockOutputs[planned.type]?.(planned.name, inputs);
+        const state = extra ? { ...serialized, ...(await pulumi.runtime.serializeProperties(`mock outputs of ${urn}`, extra)) } : serialized;
+        const id = planned.custom ? `${planned.name}-id` : "";
+        // The mock monitor keeps what it answered: registerResourceOutputs looks the resource up there.
+        monitor.resources.set(urn, { urn, id: id || null, state });
+        return { getUrn: () => urn, getId: () => id, getObject: () => ({ toJavaScript: () => state }), getPropertydependenciesMap: () => undefined, getResult: () => 0 };
     };
 
     // Keep the program's own return value: the stack resource hands back plain values, secretness lost.
@@ -144,8 +172,9 @@ process.on("unhandledRejection", (reason) => {
 });
 
 interface MonitorLike {
-    registerResource(req: RegisterRequest, callback: unknown): void;
+    registerResource(req: RegisterRequest, callback: RegisterCallback): void;
     newUrn(parent: string, type: string, name: string): string;
+    resources: Map<string, { urn: string; id: string | null; state: unknown }>;
 }
 
 interface OutputInternals {

@@ -9,15 +9,15 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv, { Options, ValidateFunction } from "ajv";
-import Ajv2020 from "ajv/dist/2020";
-import standaloneCode from "ajv/dist/standalone";
+import type Ajv from "ajv";
+import type { Options, ValidateFunction } from "ajv";
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE = path.join(path.resolve(process.env.AGENT_ESTATE_BUILD_CACHE || path.join(ROOT, "node_modules", ".cache", "agent-estate")), "schemas");
 const AJV_VERSION = (JSON.parse(fs.readFileSync(require.resolve("ajv/package.json"), "utf8")) as { version: string }).version;
 
-const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
+/** A short content hash (128 bits of SHA-256, hex). */
+export const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
 
 function write(file: string, text: string): void {
     try {
@@ -62,8 +62,82 @@ export function cachedValidator(schema: Record<string, unknown>, options: Option
     }
     const key = `${draft}\n${JSON.stringify(options)}`;
     let ajv = instances.get(key);
-    if (!ajv) instances.set(key, (ajv = draft === "2020-12" ? new Ajv2020({ ...options, code: { source: true } }) : new Ajv({ ...options, code: { source: true } })));
+    // Ajv itself is loaded only to compile: a plan whose validators are all cached never loads it.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    if (!ajv) {
+        const Class = draft === "2020-12" ? (require("ajv/dist/2020") as { default: typeof Ajv }).default : (require("ajv") as { default: typeof Ajv }).default;
+        instances.set(key, (ajv = new Class({ ...options, code: { source: true } })));
+    }
     const validate = ajv.compile(schema);
-    write(file, standaloneCode(ajv, validate));
+    write(file, (require("ajv/dist/standalone") as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate));
+    /* eslint-enable @typescript-eslint/no-require-imports */
     return validate;
+}
+
+/**
+ * What validators said of objects in earlier runs: a verdict (the list of problems, usually empty) is
+ * filed under the hash of the validator's identity, the object's exact JSON and `salt`, which the caller
+ * makes from everything else the verdict depends on (the validation code, the packages' versions). An
+ * object changed by a single character is judged afresh; an unchanged one costs a hash and a file read
+ * instead of loading and running its validator. At most {@link MAX_VERDICTS} are kept: a run that adds
+ * some removes the oldest beyond that.
+ */
+export class VerdictCache {
+    private added = false;
+
+    constructor(
+        private readonly salt: string,
+        private readonly dir: string = path.join(CACHE, "verdicts"),
+    ) {}
+
+    /** The key of `object` as judged by the validator `identity`. */
+    key(identity: string, object: unknown): string {
+        return sha(`${this.salt}\n${identity}\n${JSON.stringify(object)}`);
+    }
+
+    get(key: string): string[] | undefined {
+        try {
+            const verdict = JSON.parse(fs.readFileSync(path.join(this.dir, `${key}.json`), "utf8")) as unknown;
+            return Array.isArray(verdict) && verdict.every((m) => typeof m === "string") ? verdict : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    set(key: string, problems: readonly string[]): void {
+        write(path.join(this.dir, `${key}.json`), JSON.stringify(problems));
+        if (!this.added) {
+            this.added = true;
+            prune(this.dir, MAX_VERDICTS);
+        }
+    }
+}
+
+/** How many verdicts are kept: a few hundred objects a stack, a few dozen stacks and test configurations. */
+export const MAX_VERDICTS = 50_000;
+
+/** Removes the oldest files of a folder beyond `keep` (once per process that adds some). */
+function prune(dir: string, keep: number): void {
+    try {
+        const files = fs.readdirSync(dir);
+        if (files.length <= keep) return;
+        const aged = files.map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
+        for (const { f } of aged.slice(0, files.length - keep)) fs.rmSync(path.join(dir, f), { force: true });
+    } catch {
+        // another process pruned meanwhile, or a read-only tree
+    }
+}
+
+/** A short hash of files' contents (missing files count as empty): part of a cache's salt. */
+export function contentsHash(files: readonly string[]): string {
+    const h = crypto.createHash("sha256");
+    for (const f of files) {
+        h.update(`${f}\n`);
+        try {
+            h.update(fs.readFileSync(f));
+        } catch {
+            // a file not there is part of what is hashed too
+        }
+    }
+    return h.digest("hex").slice(0, 32);
 }

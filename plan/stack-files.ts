@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { RuntimeConfig } from "./runtime";
+import { cachedParse } from "./schema-cache";
 
 /** Thrown when a stack's files cannot be read; the plan reports it as a config error. */
 export class StackFileError extends Error {
@@ -44,7 +45,8 @@ export function readStackFiles(dir: string, stack: string): RuntimeConfig {
 
 function readYaml(file: string): unknown {
     try {
-        return parse(fs.readFileSync(file, "utf8"));
+        // A stack file parsed before is read back as JSON (parsing YAML is most of reading one).
+        return cachedParse(fs.readFileSync(file, "utf8"), (text) => parse(text));
     } catch (e) {
         throw new StackFileError(`${file}: ${(e as Error).message}`);
     }

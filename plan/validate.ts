@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchema } from "./crd-schemas";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
+import { contentsHash, sha, VerdictCache } from "./schema-cache";
 
 /** A Kubernetes object that does not match its official schema. */
 export interface SchemaError {
@@ -24,7 +25,9 @@ const MODEL_PACKAGES = [
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type Model = new (data: unknown) => { validate(): void };
-const modelCache = new Map<string, Model | null>();
+/** `<apiVersion>/<Kind>` to the module of its model, or null when no package has one. */
+const modelCache = new Map<string, string | null>();
+const loadedModels = new Map<string, Model>();
 
 /** The Kubernetes `apiVersion`/`kind` of a Pulumi resource, or undefined when it is not a Kubernetes object. */
 export function kubernetesObjectOf(r: PlannedResource): { apiVersion: string; kind: string } | undefined {
@@ -49,23 +52,41 @@ function packageOf(groupDir: string): string | undefined {
     return packagesByGroup.get(groupDir);
 }
 
-function findModel(apiVersion: string, kind: string): Model | null {
+/**
+ * The model of a kind, if a model package has one: the module it is in (found without loading it) and a
+ * loader. Core kinds live under their bare version: kubernetes-models/v1/Namespace.
+ */
+function modelOf(apiVersion: string, kind: string): { module: string; load: () => Model } | undefined {
     const key = `${apiVersion}/${kind}`;
     if (!modelCache.has(key)) {
-        // Core kinds live under their bare version: kubernetes-models/v1/Namespace.
         const pkg = packageOf(apiVersion.split("/")[0]);
-        let found: Model | null = null;
+        let module: string | null = null;
         if (pkg) {
             try {
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                found = (require(`${pkg}/${key}`) as Record<string, Model>)[kind] ?? null;
+                require.resolve(`${pkg}/${key}`);
+                module = `${pkg}/${key}`;
             } catch {
-                found = null;
+                module = null;
             }
         }
-        modelCache.set(key, found);
+        modelCache.set(key, module);
     }
-    return modelCache.get(key) ?? null;
+    const module = modelCache.get(key);
+    if (!module) return undefined;
+    const kindName = kind;
+    return {
+        module,
+        load: () => {
+            let Model = loadedModels.get(module);
+            if (!Model) {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports -- a model is loaded when first needed
+                Model = (require(module) as Record<string, Model>)[kindName];
+                if (typeof Model !== "function") throw new Error(`${module} has no model ${kindName}`);
+                loadedModels.set(module, Model);
+            }
+            return Model;
+        },
+    };
 }
 
 function valueAt(obj: unknown, pointer: string): unknown {
@@ -86,54 +107,105 @@ export interface Unvalidated {
 const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
 /**
+ * How objects of one kind are judged: an `identity` naming the validator (for the verdict cache) and
+ * `judge`, which loads it on first use and returns the object's problems; or why the kind cannot be.
+ */
+type Judge = { identity: string; judge: (r: PlannedResource) => string[] } | { unvalidated: string };
+
+/** Where the verdicts of earlier plans are kept; everything a verdict depends on besides the object is in its salt. */
+let verdicts: VerdictCache | undefined;
+function defaultVerdicts(): VerdictCache {
+    const root = path.resolve(__dirname, "..");
+    // This code, the schema translation and cache, and every package's version (the models, Ajv).
+    const files = ["plan/validate.ts", "plan/crd-schemas.ts", "plan/schema-cache.ts", "package-lock.json"].map((f) => path.join(root, f));
+    return (verdicts ??= new VerdictCache(`kubernetes-objects 1 ${contentsHash(files)}`));
+}
+
+/**
  * Validates every Kubernetes object against the schema of its kind: the official models for built-in and
  * published kinds, otherwise the CRD's own schema (declared by the stack, or vendored under `schemas/crds/`).
  * Errors at a value that is a redacted secret or unknown until apply are not the object's fault and are not
  * reported. Returns the errors and the kinds that could not be validated, with the reason.
+ *
+ * Verdicts are kept (`cache`, by default on disk beside the compiled program): an object exactly as an
+ * earlier plan validated it, against the same schema, gets that plan's verdict without loading its validator.
  */
-export function validateKubernetesObjects(resources: readonly PlannedResource[]): { errors: SchemaError[]; unvalidated: Unvalidated[] } {
+export function validateKubernetesObjects(
+    resources: readonly PlannedResource[],
+    cache: VerdictCache | undefined = defaultVerdicts(),
+): { errors: SchemaError[]; unvalidated: Unvalidated[] } {
     const errors: SchemaError[] = [];
     const unvalidated = new Map<string, string>();
+    const judges = new Map<string, Judge>();
     let declared: Map<string, CrdVersionSchema> | undefined;
-    const report = (r: PlannedResource, kind: string, details: ReadonlyArray<{ instancePath: string; message?: string; params?: { additionalProperty?: string } }>) => {
-        for (const d of details) {
-            const at = valueAt(r.props, d.instancePath);
-            if (at === SECRET_PLACEHOLDER || at === UNKNOWN) continue;
-            // A field the schema does not know is named: "unknown field" is what the API server says.
-            const message = d.params?.additionalProperty !== undefined ? `unknown field "${d.params.additionalProperty}"` : (d.message ?? "is invalid");
-            errors.push({ urn: r.urn, message: `${kind} ${d.instancePath || "/"}: ${message}` });
+    const judgeOf = (apiVersion: string, kind: string): Judge => {
+        const key = crdKey(apiVersion, kind);
+        let j = judges.get(key);
+        if (!j) {
+            const model = modelOf(apiVersion, kind);
+            if (model) j = { identity: `model ${model.module}`, judge: (r) => judgeByModel(r, kind, model.load()) };
+            else {
+                declared ??= declaredCrdSchemas(resources);
+                const crd = declared.get(key) ?? vendoredCrdSchema(key);
+                if (!crd) j = { unvalidated: `no published model, and no CustomResourceDefinition for ${kind} in ${apiVersion} declared by the stack or vendored under schemas/crds/` };
+                else if (!crd.schema) j = { unvalidated: `its CustomResourceDefinition (${crd.source}) has no openAPIV3Schema for ${apiVersion}` };
+                else {
+                    const schema = crd.schema;
+                    j = { identity: `crd ${sha(JSON.stringify(schema))}`, judge: (r) => judgeBySchema(r, kind, schema) };
+                }
+            }
+            judges.set(key, j);
         }
+        return j;
     };
     for (const r of resources) {
         const obj = kubernetesObjectOf(r);
         if (!obj) continue;
-        const Model = findModel(obj.apiVersion, obj.kind);
-        if (Model) {
-            try {
-                // The model copies the object (dropping undefined values) before validating: the resource is never touched.
-                new Model(r.props).validate();
-            } catch (e) {
-                const details = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
-                if (Array.isArray(details)) report(r, obj.kind, details);
-                else errors.push({ urn: r.urn, message: (e as Error).message });
-            }
+        const j = judgeOf(obj.apiVersion, obj.kind);
+        if ("unvalidated" in j) {
+            unvalidated.set(crdKey(obj.apiVersion, obj.kind), j.unvalidated);
             continue;
         }
-        const key = crdKey(obj.apiVersion, obj.kind);
-        declared ??= declaredCrdSchemas(resources);
-        const crd = declared.get(key) ?? vendoredCrdSchema(key);
-        if (!crd) {
-            unvalidated.set(key, `no published model, and no CustomResourceDefinition for ${obj.kind} in ${obj.apiVersion} declared by the stack or vendored under schemas/crds/`);
-            continue;
+        const key = cache?.key(j.identity, r.props);
+        let problems = key === undefined ? undefined : cache!.get(key);
+        if (!problems) {
+            problems = j.judge(r);
+            if (key !== undefined) cache!.set(key, problems);
         }
-        if (!crd.schema) {
-            unvalidated.set(key, `its CustomResourceDefinition (${crd.source}) has no openAPIV3Schema for ${obj.apiVersion}`);
-            continue;
-        }
-        const validate = validatorOf(crd.schema);
-        if (!validate(r.props)) report(r, obj.kind, validate.errors ?? []);
+        for (const message of problems) errors.push({ urn: r.urn, message });
     }
     return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };
+}
+
+type Detail = { instancePath: string; message?: string; params?: { additionalProperty?: string } };
+
+/** The problems a validator found, but those at a redacted secret or a value unknown until apply (not the object's fault). */
+function problemsOf(r: PlannedResource, kind: string, details: readonly Detail[]): string[] {
+    const out: string[] = [];
+    for (const d of details) {
+        const at = valueAt(r.props, d.instancePath);
+        if (at === SECRET_PLACEHOLDER || at === UNKNOWN) continue;
+        // A field the schema does not know is named: "unknown field" is what the API server says.
+        const message = d.params?.additionalProperty !== undefined ? `unknown field "${d.params.additionalProperty}"` : (d.message ?? "is invalid");
+        out.push(`${kind} ${d.instancePath || "/"}: ${message}`);
+    }
+    return out;
+}
+
+function judgeByModel(r: PlannedResource, kind: string, Model: Model): string[] {
+    try {
+        // The model copies the object (dropping undefined values) before validating: the resource is never touched.
+        new Model(r.props).validate();
+        return [];
+    } catch (e) {
+        const details = (e as { errors?: Detail[] }).errors;
+        return Array.isArray(details) ? problemsOf(r, kind, details) : [(e as Error).message];
+    }
+}
+
+function judgeBySchema(r: PlannedResource, kind: string, schema: Record<string, unknown>): string[] {
+    const validate = validatorOf(schema);
+    return validate(r.props) ? [] : problemsOf(r, kind, validate.errors ?? []);
 }
 
 /** The schemas of the CustomResourceDefinitions the stack declares itself. */

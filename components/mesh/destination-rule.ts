@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import type { DestinationRuleSpec } from "../../config/sections/mesh";
 import { childName, serviceHost } from "../naming";
 
@@ -23,12 +23,9 @@ export class ServiceDestinationRule extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceDestinationRuleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agent-estate:mesh:ServiceDestinationRule", name, {}, opts);
         const spec: DestinationRuleSpec = { host: serviceHost(args.service, args.namespace), ...args.spec };
-        const model = new DestinationRule({ metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec });
-        this.destinationRule = new k8s.apiextensions.CustomResource(
-            childName(name, "destinationrule"),
-            { apiVersion: model.apiVersion, kind: model.kind, metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec },
-            { parent: this, dependsOn: args.dependsOn },
-        );
+        // Typed by the Istio model (the plan validates the object against it); the model class itself is not loaded.
+        const object: IDestinationRule = { apiVersion: "networking.istio.io/v1beta1", kind: "DestinationRule", metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec };
+        this.destinationRule = new k8s.apiextensions.CustomResource(childName(name, "destinationrule"), object, { parent: this, dependsOn: args.dependsOn });
         this.registerOutputs({ name: args.service });
     }
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import type { HttpRoute, VirtualServiceSpec } from "../../config/sections/mesh";
 import { childName, serviceHost } from "../naming";
 
@@ -40,13 +40,9 @@ export class ServiceVirtualService extends pulumi.ComponentResource {
             gateways: args.spec.gateways ?? ["mesh"],
             http: args.spec.http?.map((r) => ({ ...r, route: r.route ?? toService })),
         };
-        // Typed by the Istio model: apiVersion and kind are the model's.
-        const model = new VirtualService({ metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec: this.spec });
-        this.virtualService = new k8s.apiextensions.CustomResource(
-            childName(name, "virtualservice"),
-            { apiVersion: model.apiVersion, kind: model.kind, metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec: this.spec },
-            { parent: this, dependsOn: args.dependsOn },
-        );
+        // Typed by the Istio model (the plan validates the object against it); the model class itself is not loaded.
+        const object: IVirtualService = { apiVersion: "networking.istio.io/v1beta1", kind: "VirtualService", metadata: { name: args.service, namespace: args.namespace, labels: args.labels }, spec: this.spec };
+        this.virtualService = new k8s.apiextensions.CustomResource(childName(name, "virtualservice"), object, { parent: this, dependsOn: args.dependsOn });
         this.registerOutputs({ name: args.service });
     }
 }

@@ -1,5 +1,5 @@
-import { DestinationRule, IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
-import { IVirtualService, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
+import type { DestinationRule, IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import type { IVirtualService, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService";
 import { z } from "zod";
 import { dnsLabel } from "./primitives";
 
@@ -79,6 +79,17 @@ type SchemaNode = { properties?: Record<string, SchemaNode>; additionalPropertie
 
 type IstioModel = typeof VirtualService | typeof DestinationRule;
 
+/**
+ * The Istio models, loaded when a stack's mesh section is first checked (loading the package costs
+ * about 90 ms, which a stack without a mesh does not pay).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use */
+const ISTIO_MODELS: Record<"VirtualService" | "DestinationRule", () => IstioModel> = {
+    VirtualService: () => (require("@kubernetes-models/istio/networking.istio.io/v1beta1/VirtualService") as { VirtualService: IstioModel }).VirtualService,
+    DestinationRule: () => (require("@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule") as { DestinationRule: IstioModel }).DestinationRule,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const specSchemas = new Map<IstioModel, SchemaNode>();
 
 /** The model's schema of `spec`: the model reports it with the error for a spec of the wrong type. */
@@ -113,7 +124,8 @@ function unknownFields(node: SchemaNode, value: unknown, path: PropertyKey[]): S
 }
 
 /** Checks a VirtualService or DestinationRule spec against @kubernetes-models/istio's schema (types, enums, unknown fields). */
-export function istioSpecProblems(Model: IstioModel, spec: unknown): SpecProblem[] {
+export function istioSpecProblems(kind: keyof typeof ISTIO_MODELS, spec: unknown): SpecProblem[] {
+    const Model = ISTIO_MODELS[kind]();
     const out: SpecProblem[] = [];
     try {
         new Model({ metadata: { name: "check" }, spec: spec as never }).validate();
@@ -165,12 +177,12 @@ export const workloadMeshSpec = z
         const report = (base: PropertyKey[]) => (p: SpecProblem) => ctx.addIssue({ code: "custom", path: [...base, ...p.path], message: p.message });
         if (m.virtualService) {
             if ("host" in m.virtualService) ctx.addIssue({ code: "custom", path: ["virtualService", "host"], message: 'is not a VirtualService field; did you mean "hosts"?' });
-            istioSpecProblems(VirtualService, m.virtualService).forEach(report(["virtualService"]));
+            istioSpecProblems("VirtualService", m.virtualService).forEach(report(["virtualService"]));
             durationProblems(m.virtualService, []).forEach(report(["virtualService"]));
         }
         if (m.destinationRule) {
             if ("host" in m.destinationRule) ctx.addIssue({ code: "custom", path: ["destinationRule", "host"], message: "is the workload's Service, set by the program; remove it" });
-            istioSpecProblems(DestinationRule, m.destinationRule).forEach(report(["destinationRule"]));
+            istioSpecProblems("DestinationRule", m.destinationRule).forEach(report(["destinationRule"]));
             durationProblems(m.destinationRule, []).forEach(report(["destinationRule"]));
         }
         // Every subset a route names is one the DestinationRule defines.
