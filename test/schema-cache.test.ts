@@ -1,11 +1,16 @@
-// The plan keeps parsed vendored YAML and compiled validators on disk (plan/schema-cache.ts): a cached result
-// must be the very result the slow path gives, and a changed input must never read an old entry.
+// The plan keeps parsed vendored YAML, compiled validators and validators' verdicts on disk
+// (plan/schema-cache.ts): a cached result must be the very result the slow path gives, and a changed
+// input must never read an old entry.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { cachedParse, cachedValidator } from "../plan/schema-cache";
+import { cachedParse, cachedValidator, VerdictCache } from "../plan/schema-cache";
+import type { PlannedResource } from "../plan/types";
+import { validateKubernetesObjects } from "../plan/validate";
+import { ROOT } from "./harness";
 
 describe("the schema cache", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "schema-cache-"));
@@ -37,5 +42,74 @@ describe("the schema cache", () => {
         expect(parses).toBe(1);
         expect(cachedParse("a: 2\n", once, dir)).toEqual({ a: 2 });
         expect(parses).toBe(2);
+    });
+});
+
+describe("the verdict cache of the Kubernetes schema validation", () => {
+    const object = (name: string, spec: Record<string, unknown>, kind = "Deployment", apiVersion = "apps/v1"): PlannedResource => ({
+        urn: `urn:pulumi:t::p::kubernetes:${apiVersion}:${kind}::${name}`,
+        type: `kubernetes:${apiVersion}:${kind}`,
+        name,
+        custom: true,
+        props: { apiVersion, kind, metadata: { name }, spec },
+        protect: false,
+        retainOnDelete: false,
+        dependencies: [],
+    });
+    const good = object("good", { selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i" }] } } });
+    const bad = object("bad", { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i", ports: [{ containerPort: "http" }] }] } } });
+    // A custom resource judged by a vendored CRD's schema, with a field the schema does not know.
+    const custom = object("pool", { cluster: { name: "db" }, instances: 1, type: "rw", pgbouncer: { poolMode: "session" }, unknownField: 1 }, "Pooler", "postgresql.cnpg.io/v1");
+
+    it("gives the verdicts a fresh validation gives, from disk the second time, for models and CRD schemas alike", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verdicts-"));
+        const fresh = validateKubernetesObjects([good, bad, custom], undefined);
+        expect(fresh.errors.map((e) => e.urn)).toEqual([bad.urn, custom.urn]);
+        expect(fresh.errors.find((e) => e.urn === custom.urn)?.message).toBe('Pooler /spec: unknown field "unknownField"');
+
+        const first = validateKubernetesObjects([good, bad, custom], new VerdictCache("salt", dir));
+        expect(first).toEqual(fresh);
+        expect(fs.readdirSync(dir)).toHaveLength(3);
+        const second = validateKubernetesObjects([good, bad, custom], new VerdictCache("salt", dir));
+        expect(second).toEqual(fresh);
+        expect(fs.readdirSync(dir)).toHaveLength(3);
+    });
+
+    it("judges a changed object afresh, and never reads an entry made under another salt or a damaged one", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verdicts-"));
+        const cache = new VerdictCache("salt", dir);
+        expect(validateKubernetesObjects([good], cache).errors).toEqual([]);
+        // The same name and kind, one value changed: a new entry, and the problem is found.
+        const broken = { ...good, props: { ...good.props, spec: { ...(good.props.spec as object), replicas: "two" } } };
+        expect(validateKubernetesObjects([broken], cache).errors.map((e) => e.message)).toEqual(["Deployment /spec/replicas: must be integer"]);
+        expect(fs.readdirSync(dir)).toHaveLength(2);
+
+        expect(cache.key("model x", good.props)).not.toBe(new VerdictCache("other salt", dir).key("model x", good.props));
+        expect(cache.key("model x", good.props)).not.toBe(cache.key("model y", good.props));
+        const key = cache.key("model x", good.props);
+        fs.writeFileSync(path.join(dir, `${key}.json`), "{ half a verd");
+        expect(cache.get(key)).toBeUndefined();
+    });
+
+    it("lets a plan of an unchanged stack load no validator: no Kubernetes model, no Ajv, no YAML parser (dev: no mesh section, whose check loads the Istio models)", () => {
+        const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaded-")), "report.js");
+        // Prints, on exit, the packages the process loaded (the first one or two path segments after node_modules/).
+        const packagesLoaded = () => {
+            const names = Object.keys(require.cache).flatMap((k) => {
+                const parts = k.split("node_modules/").pop()!.split("/");
+                return k.includes("node_modules/") && !parts[0].startsWith(".") ? [parts[0].startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]] : [];
+            });
+            process.stderr.write(`LOADED ${JSON.stringify([...new Set(names)])}\n`);
+        };
+        fs.writeFileSync(report, `process.on("exit", ${packagesLoaded.toString()});`);
+        const loaded = () => {
+            const run = spawnSync(process.execPath, ["--require", report, path.join(ROOT, "bin", "compiled.js"), "plan/cli.ts", "dev"], { cwd: ROOT, encoding: "utf8" });
+            expect(run.status, run.stderr).toBe(0);
+            return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
+        };
+        loaded(); // fills the caches, if this checkout has not planned dev yet
+        const packages = loaded();
+        expect(packages).toContain("@pulumi/kubernetes");
+        expect(packages.filter((p) => /^(kubernetes-models|@kubernetes-models\/|ajv|yaml$)/.test(p))).toEqual([]);
     });
 });
