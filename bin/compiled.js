@@ -121,19 +121,28 @@ function writeAtomically(file, text) {
 }
 
 /**
- * Removes an entry's older bundles, once they are a minute old: a process that compiled one a moment
+ * Removes an entry's older bundles (with their maps and code caches), once they are a minute old: a process that compiled one a moment
  * ago from other sources (an edit in between) may not have loaded it yet.
  */
 function prune(entry, keep) {
     const prefix = `${slugOf(entry)}-`;
-    for (const f of fs.readdirSync(CACHE)) {
-        if (!f.startsWith(prefix) || f === keep || f === `${keep}.map` || !/^[0-9a-f]{20}\.js(\.map)?$/.test(f.slice(prefix.length))) continue;
+    const files = fs.readdirSync(CACHE);
+    /** A bundle's files (its source map and V8 code caches go with it), by the bundle's own age. */
+    const bundleOf = (f) => {
+        const m = /^([0-9a-f]{20}\.js)(\.map|\.v[\d.]+-\w+\.v8cache)?$/.exec(f.startsWith(prefix) ? f.slice(prefix.length) : "");
+        return m ? prefix + m[1] : undefined;
+    };
+    const stale = new Set();
+    for (const f of files) {
+        const bundle = bundleOf(f);
+        if (!bundle || bundle === keep || stale.has(bundle)) continue;
         try {
-            if (Date.now() - fs.statSync(path.join(CACHE, f)).mtimeMs > 60_000) fs.rmSync(path.join(CACHE, f), { force: true });
+            if (!files.includes(bundle) || Date.now() - fs.statSync(path.join(CACHE, bundle)).mtimeMs > 60_000) stale.add(bundle);
         } catch {
             // removed by another process meanwhile
         }
     }
+    for (const f of files) if (stale.has(bundleOf(f))) fs.rmSync(path.join(CACHE, f), { force: true });
 }
 
 /** The up-to-date bundle of an entry (a repository-relative `.ts` path), compiling it if needed. */
@@ -141,9 +150,47 @@ async function compiled(entry) {
     return fresh(entry) ?? (await build(entry));
 }
 
-/** Loads an entry's up-to-date bundle and returns its exports. */
+/** Loads an entry's up-to-date bundle (through its V8 code cache) and returns its exports. */
 async function load(entry) {
-    return require(await compiled(entry));
+    const bundle = await compiled(entry);
+    if (!require.cache[bundle]) withCodeCache(bundle);
+    return require(bundle);
+}
+
+/**
+ * Runs the next load of `bundle` from V8's code cache kept beside it (`<bundle>.<node version>.v8cache`):
+ * the bytecode of every function an earlier run of the bundle compiled, so a run does not parse and compile
+ * the program's functions again as it first calls them. The first run (or one whose cache V8 rejects:
+ * another V8 or flags) writes the cache as it exits, with all it compiled by then. V8 checks the cache
+ * against the source itself; a stale cache is rejected, never run.
+ */
+function withCodeCache(bundle) {
+    const Module = require("node:module");
+    const vm = require("node:vm");
+    const cacheFile = `${bundle}.${process.version}-${process.arch}.v8cache`;
+    const original = Module.prototype._compile;
+    Module.prototype._compile = function (content, filename) {
+        if (filename !== bundle) return original.call(this, content, filename);
+        Module.prototype._compile = original;
+        let cachedData;
+        try {
+            cachedData = fs.readFileSync(cacheFile);
+        } catch {
+            // none yet
+        }
+        const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+        if (cachedData === undefined || script.cachedDataRejected) {
+            process.once("exit", () => {
+                try {
+                    writeAtomically(cacheFile, script.createCachedData());
+                } catch {
+                    // a read-only cache: the next run compiles again
+                }
+            });
+        }
+        const require = Module.createRequire(filename);
+        return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, require, this, filename, path.dirname(filename));
+    };
 }
 
 module.exports = { ROOT, compiled, load };
@@ -158,6 +205,7 @@ if (require.main === module) {
     compiled(entry).then(
         (bundle) => {
             process.argv = [process.argv[0], path.join(ROOT, entry), ...args];
+            withCodeCache(bundle);
             // The bundle runs as the main module, so an entry's `require.main === module` holds as under tsx.
             require("node:module").runMain(bundle);
         },

@@ -1,5 +1,6 @@
 // The compiled program (bin/compiled.js) is never stale: an edit, or a new file an import now resolves
-// to, recompiles it; and a source's __dirname is its own folder in the repository, not the cache's.
+// to, recompiles it; a source's __dirname is its own folder in the repository, not the cache's; and
+// V8's code cache of a bundle is kept beside it, rejected when damaged, and removed with it.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -30,8 +31,15 @@ describe("node bin/compiled.js <entry.ts>", () => {
         const first = bundles();
         expect(first).toHaveLength(1);
 
+        // The run left V8's code cache of the bundle beside it; the next run reads it.
+        const codeCache = path.join(cache, `${first[0]}.${process.version}-${process.arch}.v8cache`);
+        expect(fs.statSync(codeCache).size).toBeGreaterThan(0);
         expect(run()).toBe("1|src/data|--flag"); // unchanged: the same bundle
         expect(bundles()).toEqual(first);
+        // A damaged code cache is rejected by V8 (never run) and written anew.
+        fs.writeFileSync(codeCache, "not a code cache");
+        expect(run()).toBe("1|src/data|--flag");
+        expect(fs.readFileSync(codeCache, "utf8")).not.toBe("not a code cache");
 
         write("src/dep.ts", "export const value: number = 2;\n"); // an edit
         expect(run()).toBe("2|src/data|--flag");
@@ -46,5 +54,6 @@ describe("node bin/compiled.js <entry.ts>", () => {
         write("src/dep/index.ts", "export const value = 4;\n");
         expect(run()).toBe("4|src/data|--flag");
         expect(bundles()).toHaveLength(1);
+        expect(fs.readdirSync(cache).filter((f) => f.endsWith(".v8cache"))).toEqual([`${bundles()[0]}.${process.version}-${process.arch}.v8cache`]);
     }, 60_000);
 });

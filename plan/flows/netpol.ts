@@ -85,12 +85,16 @@ export function selects(sel: LabelSelector | undefined, labels: Record<string, s
     return true;
 }
 
+/** Addresses seen, parsed: a plan compares the same few CIDRs for every flow and every rule. */
+const parsedIpv4 = new Map<string, number | undefined>();
+
 function ipv4(a: string): number | undefined {
+    if (parsedIpv4.has(a)) return parsedIpv4.get(a);
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
-    if (!m) return undefined;
-    const parts = m.slice(1).map(Number);
-    if (parts.some((p) => p > 255)) return undefined;
-    return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+    const parts = m?.slice(1).map(Number);
+    const value = parts && parts.every((p) => p <= 255) ? ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3] : undefined;
+    parsedIpv4.set(a, value);
+    return value;
 }
 
 /** Whether an IPv4 address (or a whole CIDR) lies inside a CIDR. */
