@@ -22,10 +22,25 @@ const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
 
 /** Whether a value holds, anywhere, a value unknown at preview. */
 export function hasUnknown(value: unknown): boolean {
+    if (value === null || typeof value !== "object") return holdsUnknown(value);
+    // Most values hold none: when no sentinel occurs anywhere in the value's JSON text (one native pass),
+    // none is in the value; otherwise (a sentinel, or one inside a longer string) the walk decides.
+    let text: string | undefined;
+    try {
+        text = JSON.stringify(value);
+    } catch {
+        text = undefined;
+    }
+    return text !== undefined && !SENTINEL_TEXTS.some((s) => text.includes(s)) ? false : holdsUnknown(value);
+}
+
+const SENTINEL_TEXTS = [...UNKNOWN_SENTINELS] as string[];
+
+function holdsUnknown(value: unknown): boolean {
     if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
     if (value === null || typeof value !== "object") return false;
     for (const v of Array.isArray(value) ? value : Object.values(value)) {
-        if (hasUnknown(v)) return true;
+        if (holdsUnknown(v)) return true;
     }
     return false;
 }

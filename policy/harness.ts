@@ -120,11 +120,21 @@ class ResourceArgs implements ResourceValidationArgs {
 function providerOf(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PolicyProviderResource | undefined {
     if (r.provider === undefined) return undefined;
     const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-    const parts = urn.split("::");
-    const declared = byUrn.get(urn);
-    const props = declared === undefined ? {} : inputsOf(declared);
-    return { type: parts[parts.length - 2].split("$").pop() ?? "", props: policyProps(props, hasUnknown(props)), urn, name: parts[parts.length - 1] };
+    // A plan's resources share a few providers: each is described once a plan.
+    let described = providersOfPlan.get(byUrn);
+    if (!described) providersOfPlan.set(byUrn, (described = new Map()));
+    let provider = described.get(urn);
+    if (!provider) {
+        const parts = urn.split("::");
+        const declared = byUrn.get(urn);
+        const props = declared === undefined ? {} : inputsOf(declared);
+        provider = { type: parts[parts.length - 2].split("$").pop() ?? "", props: policyProps(props, hasUnknown(props)), urn, name: parts[parts.length - 1] };
+        described.set(urn, provider);
+    }
+    return provider;
 }
+
+const providersOfPlan = new WeakMap<ReadonlyMap<string, PlannedResource>, Map<string, PolicyProviderResource>>();
 
 /** The inputs a policy sees: every secret in plaintext. */
 const inputsOf = (r: PlannedResource): Obj => (r.plaintext ?? r.props) as Obj;

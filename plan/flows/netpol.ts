@@ -163,7 +163,7 @@ export function judge(
     namespaceLabels: (ns: string) => Record<string, string>,
 ): Verdict {
     const type = direction === "ingress" ? "Ingress" : "Egress";
-    const selecting = policies.filter((p) => p.namespace === pod.namespace && p.types.includes(type) && selects(p.podSelector, pod.labels));
+    const selecting = selectingPolicies(policies, pod, type);
     if (selecting.length === 0) return { allowed: true, allowedBy: [], isolatedBy: [] };
     const destination = direction === "egress" ? (other.kind === "pod" ? other.pod : undefined) : pod;
     const allowedBy: RuleRef[] = [];
@@ -175,6 +175,17 @@ export function judge(
     }
     return { allowed: allowedBy.length > 0, allowedBy, isolatedBy: selecting.map((p) => p.name) };
 }
+
+/** The policies of a cell that select a pod in a direction: the same for every connection of that pod, so found once. */
+function selectingPolicies(policies: Policy[], pod: Pod, type: "Ingress" | "Egress"): Policy[] {
+    let ofPods = selectingOf.get(policies);
+    if (!ofPods) selectingOf.set(policies, (ofPods = new WeakMap()));
+    let ofPod = ofPods.get(pod);
+    if (!ofPod) ofPods.set(pod, (ofPod = {}));
+    return (ofPod[type] ??= policies.filter((p) => p.namespace === pod.namespace && p.types.includes(type) && selects(p.podSelector, pod.labels)));
+}
+
+const selectingOf = new WeakMap<Policy[], WeakMap<Pod, Partial<Record<"Ingress" | "Egress", Policy[]>>>>();
 
 /** A NetworkPolicy's spec, as rendered, in this model's terms; `policyTypes` defaults as Kubernetes defaults it. */
 export function policyOf(name: string, namespace: string, spec: Record<string, unknown>): Policy {
