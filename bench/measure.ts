@@ -3,7 +3,8 @@
  * `node bin/compiled.js bench/measure.ts cell <workloads> [DUMP]` (writes what it declared to DUMP), `… floor <workloads> DUMP`
  * or `… bare <workloads> DUMP` (the floors: see {@link floor}); with `--warm DUMP10` after them, the
  * timed plan follows an untimed one of 10 workloads in the same process (a floor reads DUMP10, the 10-workload cell's dump).
- * Prints one JSON line: {mode, workloads, warm, resources, ms, maxRssMiB}; with BENCH_WINDOW=1 also the timed
+ * Prints one JSON line: {mode, workloads, warm, resources, ms, cpuMs, maxRssMiB} (cpuMs: the process's CPU time
+ * over the same window, all its threads); with BENCH_WINDOW=1 also the timed
  * window's start and end (t0, t1, in µs of the monotonic clock CPU profiles use), to cut a `--cpu-prof` to the plan.
  */
 import * as fs from "node:fs";
@@ -160,12 +161,15 @@ async function main() {
     // Neither the warm-up's garbage nor the preparation's is the timed plan's to collect.
     collectGarbage();
     const started = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     const result = await run();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
     if (result.declared && dump) fs.writeFileSync(dump, JSON.stringify(result.declared()));
     const window = process.env.BENCH_WINDOW === "1" ? { t0: Number(started / 1000n), t1: Number(process.hrtime.bigint() / 1000n) } : {};
-    process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: result.resources, ms, maxRssMiB, ...window })}\n`);
+    process.stdout.write(`${JSON.stringify({ mode, workloads: n, warm, resources: result.resources, ms, cpuMs, maxRssMiB, ...window })}\n`);
 }
 
 if (require.main === module) {
