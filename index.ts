@@ -5,7 +5,6 @@
  * settings and repositories for the cell stacks; the README's "Delivery" section).
  */
 import { Cell } from "./components/cell";
-import { DeliveryStack } from "./components/delivery/delivery-stack";
 import { adoptExisting } from "./components/imports";
 import { isDeliveryStack, parseDeliveryConfig } from "./config/delivery";
 import { readStackConfig } from "./config/load";
@@ -17,6 +16,8 @@ export = async () => {
     if (isDeliveryStack(raw)) {
         const config = parseDeliveryConfig(raw);
         adoptExisting(config.imports);
+        // Loaded here: a cell never loads the delivery program, nor the GitHub and Pulumi Cloud SDKs it uses.
+        const { DeliveryStack } = await import("./components/delivery/delivery-stack");
         const delivery = new DeliveryStack(raw.stack, { config });
         return {
             deployedStacks: Object.keys(delivery.deployments),
