@@ -153,12 +153,13 @@ async function compiled(entry) {
 /** Loads an entry's up-to-date bundle (through its V8 code cache) and returns its exports. */
 async function load(entry) {
     const bundle = await compiled(entry);
-    if (!require.cache[bundle]) withCodeCache(bundle);
+    if (!require.cache[bundle] && process.env.AGENT_ESTATE_CODE_CACHE !== "0") withCodeCache(bundle);
     return require(bundle);
 }
 
 /**
- * Runs the next load of `bundle` from V8's code cache kept beside it (`<bundle>.<node version>.v8cache`):
+ * Runs the next load of `bundle` from V8's code cache kept beside it (AGENT_ESTATE_CODE_CACHE=0: not;
+ * bin/module-cache.js does the same for the packages) (`<bundle>.<node version>.v8cache`):
  * the bytecode of every function an earlier run of the bundle compiled, so a run does not parse and compile
  * the program's functions again as it first calls them. The first run (or one whose cache V8 rejects:
  * another V8 or flags) writes the cache as it exits, with all it compiled by then. V8 checks the cache
@@ -202,10 +203,11 @@ if (require.main === module) {
         process.exit(2);
     }
     require("./lazy-modules").deferModules();
+    if (process.env.AGENT_ESTATE_CODE_CACHE !== "0") require("./module-cache").useModuleCache(path.join(ROOT, "node_modules"), CACHE);
     compiled(entry).then(
         (bundle) => {
             process.argv = [process.argv[0], path.join(ROOT, entry), ...args];
-            withCodeCache(bundle);
+            if (process.env.AGENT_ESTATE_CODE_CACHE !== "0") withCodeCache(bundle);
             // The bundle runs as the main module, so an entry's `require.main === module` holds as under tsx.
             require("node:module").runMain(bundle);
         },

@@ -12,7 +12,7 @@ describe("node bin/compiled.js <entry.ts>", () => {
     it("runs the sources as they are now, each with its own __dirname", () => {
         const repo = fs.mkdtempSync(path.join(os.tmpdir(), "compiled-"));
         fs.mkdirSync(path.join(repo, "bin"));
-        for (const f of ["compiled.js", "lazy-modules.js"]) fs.copyFileSync(path.join(ROOT, "bin", f), path.join(repo, "bin", f));
+        for (const f of ["compiled.js", "lazy-modules.js", "module-cache.js"]) fs.copyFileSync(path.join(ROOT, "bin", f), path.join(repo, "bin", f));
         fs.copyFileSync(path.join(ROOT, "tsconfig.json"), path.join(repo, "tsconfig.json"));
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(repo, "node_modules"));
         const write = (file: string, text: string) => {

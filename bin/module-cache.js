@@ -1,0 +1,130 @@
+"use strict";
+/**
+ * V8's code cache for the packages a process loads from node_modules, so that a plan does not parse and
+ * compile the SDKs' functions again on every run (Node 20 has no `module.enableCompileCache`; 22 does).
+ *
+ * A module from this repository's node_modules is compiled with the bytecode an earlier run left for it
+ * when nothing it could depend on changed: the installed packages (npm's record of node_modules,
+ * `node_modules/.package-lock.json`, byte for byte; npm gives every packed file the same modification
+ * time, so a file's own time does not tell versions apart), the file's size and modification time (an
+ * edit by hand), and V8's own check of the source and flags. Otherwise it is compiled as Node would.
+ * When a process compiled any module afresh, it writes the cache as it exits: the bytecode of every
+ * function each module had compiled by then (not only those compiled at load, which is all a cache made
+ * at load time holds), plus the earlier entries it did not load. One file per Node version and
+ * architecture, index and bytecode together, replaced atomically: a process never reads half a cache or
+ * an index with another cache's bytecode; the last writer wins.
+ *
+ * Modules are run as Node runs them: wrapped in the CommonJS function, with `require` resolving from the
+ * module, `module`, `exports`, `__filename` and `__dirname`; `import()` inside them goes to the main
+ * context's loader. Only for processes started through bin/compiled.js.
+ */
+const fs = require("node:fs");
+const Module = require("node:module");
+const path = require("node:path");
+const vm = require("node:vm");
+
+/**
+ * Installs the cache for modules under `nodeModules`, kept in `dir`. Idempotent.
+ * @param {string} nodeModules the node_modules folder whose packages are cached
+ * @param {string} dir where the cache is kept
+ */
+function useModuleCache(nodeModules, dir) {
+    if (Module.prototype._compile.agentEstateModuleCache) return;
+    const file = path.join(dir, `modules-${process.version}-${process.arch}.v8cache`);
+    const installed = installedPackages(nodeModules);
+    const cache = installed === undefined ? undefined : readCache(file, installed);
+    const entries = cache ? cache.entries : {};
+    const blob = cache ? cache.blob : undefined;
+    /** What this process compiled: each module's script, to take its bytecode from at exit. */
+    const compiled = new Map();
+    let fresh = 0;
+
+    const original = Module.prototype._compile;
+    const compile = function (content, filename) {
+        if (!filename.startsWith(nodeModules + path.sep) || filename.startsWith(path.join(nodeModules, ".cache") + path.sep) || !/\.c?js$/.test(filename)) {
+            return original.call(this, content, filename);
+        }
+        let stat;
+        try {
+            stat = fs.statSync(filename);
+        } catch {
+            return original.call(this, content, filename);
+        }
+        const known = entries[filename];
+        const cachedData = known && known.size === stat.size && known.mtimeMs === stat.mtimeMs ? blob.subarray(known.offset, known.offset + known.length) : undefined;
+        const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+        if (cachedData === undefined || script.cachedDataRejected) fresh++;
+        compiled.set(filename, { script, size: stat.size, mtimeMs: stat.mtimeMs });
+        const mod = this;
+        return script.runInThisContext({ displayErrors: true }).call(mod.exports, mod.exports, requireOf(mod), mod, filename, path.dirname(filename));
+    };
+    compile.agentEstateModuleCache = true;
+    Module.prototype._compile = compile;
+
+    process.once("exit", () => {
+        if (fresh === 0 || installed === undefined) return;
+        try {
+            write(file, installed, entries, blob, compiled);
+        } catch {
+            // a read-only cache: the next run compiles again
+        }
+    });
+}
+
+/** `require` as Node hands it to a module: resolving from the module, with `resolve`, `main`, `cache`. */
+function requireOf(mod) {
+    const require = (id) => mod.require(id);
+    require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+    require.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
+    require.main = process.mainModule;
+    require.extensions = Module._extensions;
+    require.cache = Module._cache;
+    return require;
+}
+
+/** The hash of npm's record of what node_modules holds, or undefined when there is none. */
+function installedPackages(nodeModules) {
+    try {
+        return require("node:crypto").createHash("sha256").update(fs.readFileSync(path.join(nodeModules, ".package-lock.json"))).digest("hex");
+    } catch {
+        return undefined;
+    }
+}
+
+/** The cache file: a 4-byte length, the index (JSON), then the bytecode the index points into. */
+function readCache(file, installed) {
+    try {
+        const data = fs.readFileSync(file);
+        const length = data.readUInt32LE(0);
+        const index = JSON.parse(data.subarray(4, 4 + length).toString("utf8"));
+        if (index.installed !== installed || typeof index.entries !== "object") return undefined;
+        return { entries: index.entries, blob: data.subarray(4 + length) };
+    } catch {
+        return undefined;
+    }
+}
+
+/** Writes the cache: this run's bytecode, then the earlier entries it did not load. */
+function write(file, installed, entries, blob, compiled) {
+    const parts = [];
+    const out = {};
+    let offset = 0;
+    const add = (filename, data, size, mtimeMs) => {
+        out[filename] = { offset, length: data.length, size, mtimeMs };
+        parts.push(data);
+        offset += data.length;
+    };
+    for (const [filename, c] of compiled) add(filename, c.script.createCachedData(), c.size, c.mtimeMs);
+    for (const [filename, e] of Object.entries(entries)) {
+        if (!compiled.has(filename) && blob) add(filename, blob.subarray(e.offset, e.offset + e.length), e.size, e.mtimeMs);
+    }
+    const index = Buffer.from(JSON.stringify({ installed, entries: out }), "utf8");
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(index.length, 0);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, Buffer.concat([length, index, ...parts]));
+    fs.renameSync(tmp, file);
+}
+
+module.exports = { useModuleCache };
