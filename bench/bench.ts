@@ -45,7 +45,9 @@ const launcher = path.join(ROOT, "bin", "compiled.js");
 
 function measure(args: string[]): Measurement {
     try {
-        const out = execFileSync(process.execPath, [launcher, "bench/measure.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
+        // --expose-gc on the command line: a flag set at run time would change V8's flags mid-process, and
+        // with them the code caches the process writes (bin/module-cache.js).
+        const out = execFileSync(process.execPath, ["--expose-gc", launcher, "bench/measure.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "pipe"] });
         return JSON.parse(out.trim().split("\n").pop()!) as Measurement;
     } catch (e) {
         const stderr = String((e as { stderr?: unknown }).stderr ?? "").split("\n").slice(0, 6).join("\n");

@@ -10,8 +10,8 @@
  * edit by hand), and V8's own check of the source and flags. Otherwise it is compiled as Node would.
  * When a process compiled any module afresh, it writes the cache as it exits: the bytecode of every
  * function each module had compiled by then (not only those compiled at load, which is all a cache made
- * at load time holds), plus the earlier entries it did not load. One file per Node version and
- * architecture, index and bytecode together, replaced atomically: a process never reads half a cache or
+ * at load time holds), plus the earlier entries it did not load. One file per Node version,
+ * architecture and command-line flags, index and bytecode together, replaced atomically: a process never reads half a cache or
  * an index with another cache's bytecode; the last writer wins.
  *
  * Modules are run as Node runs them: wrapped in the CommonJS function, with `require` resolving from the
@@ -30,7 +30,9 @@ const vm = require("node:vm");
  */
 function useModuleCache(nodeModules, dir) {
     if (Module.prototype._compile.agentEstateModuleCache) return;
-    const file = path.join(dir, `modules-${process.version}-${process.arch}.v8cache`);
+    // V8 rejects a cache made under other flags: processes started with other options keep their own.
+    const flags = require("node:crypto").createHash("sha256").update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""])).digest("hex").slice(0, 8);
+    const file = path.join(dir, `modules-${process.version}-${process.arch}-${flags}.v8cache`);
     const installed = installedPackages(nodeModules);
     const cache = installed === undefined ? undefined : readCache(file, installed);
     const entries = cache ? cache.entries : {};
