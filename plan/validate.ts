@@ -26,7 +26,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 type Model = new (data: unknown) => { validate(): void };
 /** `<apiVersion>/<Kind>` to the module of its model, or null when no package has one. */
-const modelCache = new Map<string, string | null>();
+const modelModules = new Map<string, string | null>();
 const loadedModels = new Map<string, Model>();
 
 /** The Kubernetes `apiVersion`/`kind` of a Pulumi resource, or undefined when it is not a Kubernetes object. */
@@ -58,7 +58,7 @@ function packageOf(groupDir: string): string | undefined {
  */
 function modelOf(apiVersion: string, kind: string): { module: string; load: () => Model } | undefined {
     const key = `${apiVersion}/${kind}`;
-    if (!modelCache.has(key)) {
+    if (!modelModules.has(key)) {
         const pkg = packageOf(apiVersion.split("/")[0]);
         let module: string | null = null;
         if (pkg) {
@@ -69,19 +69,18 @@ function modelOf(apiVersion: string, kind: string): { module: string; load: () =
                 module = null;
             }
         }
-        modelCache.set(key, module);
+        modelModules.set(key, module);
     }
-    const module = modelCache.get(key);
+    const module = modelModules.get(key);
     if (!module) return undefined;
-    const kindName = kind;
     return {
         module,
         load: () => {
             let Model = loadedModels.get(module);
             if (!Model) {
                 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a model is loaded when first needed
-                Model = (require(module) as Record<string, Model>)[kindName];
-                if (typeof Model !== "function") throw new Error(`${module} has no model ${kindName}`);
+                Model = (require(module) as Record<string, Model>)[kind];
+                if (typeof Model !== "function") throw new Error(`${module} has no model ${kind}`);
                 loadedModels.set(module, Model);
             }
             return Model;
