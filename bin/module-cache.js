@@ -16,7 +16,9 @@
  *
  * Modules are run as Node runs them: wrapped in the CommonJS function, with `require` resolving from the
  * module, `module`, `exports`, `__filename` and `__dirname`; `import()` inside them goes to the main
- * context's loader. Only for processes started through bin/compiled.js.
+ * context's loader. ES modules, and files that do not compile as CommonJS, are left to Node (which loads
+ * an ES module `require`d from CommonJS, or reports the syntax error). Only for processes started
+ * through bin/compiled.js.
  */
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -42,19 +44,28 @@ function useModuleCache(nodeModules, dir) {
     let fresh = 0;
 
     const original = Module.prototype._compile;
-    const compile = function (content, filename) {
-        if (!filename.startsWith(nodeModules + path.sep) || filename.startsWith(path.join(nodeModules, ".cache") + path.sep) || !/\.c?js$/.test(filename)) {
-            return original.call(this, content, filename);
+    const compile = function (content, filename, format) {
+        // ES modules (and CommonJS files Node finds to be ES modules) are Node's to load.
+        if (format === "module" || !filename.startsWith(nodeModules + path.sep) || filename.startsWith(path.join(nodeModules, ".cache") + path.sep) || !/\.c?js$/.test(filename)) {
+            return original.call(this, content, filename, format);
         }
         let stat;
         try {
             stat = fs.statSync(filename);
         } catch {
-            return original.call(this, content, filename);
+            return original.call(this, content, filename, format);
         }
         const known = entries[filename];
         const cachedData = known && known.size === stat.size && known.mtimeMs === stat.mtimeMs ? blob.subarray(known.offset, known.offset + known.length) : undefined;
-        const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+        let script;
+        try {
+            script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+        } catch (e) {
+            // Not CommonJS (an ES module in a .js file: Node detects it and loads it as one), or a real
+            // syntax error (Node reports it): either way, Node's own compile decides.
+            if (e instanceof SyntaxError) return original.call(this, content, filename, format);
+            throw e;
+        }
         if (cachedData === undefined || script.cachedDataRejected) fresh++;
         compiled.set(filename, { script, size: stat.size, mtimeMs: stat.mtimeMs });
         const mod = this;

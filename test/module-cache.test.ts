@@ -63,6 +63,25 @@ describe("the module code cache", () => {
         expect(p.run()[0]).toBe("hello again");
     });
 
+    it("leaves an ES module required from CommonJS to Node", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "module-cache-esm-"));
+        const nodeModules = path.join(dir, "node_modules");
+        // One package that declares itself a module, one whose .js file Node finds to be one by its syntax.
+        for (const [name, type] of [["declared", "module"], ["detected", undefined]] as const) {
+            fs.mkdirSync(path.join(nodeModules, name), { recursive: true });
+            fs.writeFileSync(path.join(nodeModules, name, "package.json"), JSON.stringify({ name, version: "1.0.0", main: "index.js", type }));
+            fs.writeFileSync(path.join(nodeModules, name, "index.js"), "export const answer = 41 + 1;\n");
+        }
+        fs.writeFileSync(path.join(nodeModules, ".package-lock.json"), "{}");
+        const script =
+            `require(${JSON.stringify(path.join(ROOT, "bin", "module-cache.js"))}).useModuleCache(${JSON.stringify(nodeModules)}, ${JSON.stringify(path.join(dir, "cache"))});` +
+            'console.log(require("declared").answer + require("detected").answer);';
+        for (let i = 0; i < 2; i++) {
+            const r = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+            expect(r.stdout.trim(), r.stderr).toBe("84");
+        }
+    });
+
     it("ignores a damaged cache and writes a good one", () => {
         const p = project();
         p.run();
