@@ -129,7 +129,7 @@ function prune(entry, keep) {
     const files = fs.readdirSync(CACHE);
     /** A bundle's files (its source map and V8 code caches go with it), by the bundle's own age. */
     const bundleOf = (f) => {
-        const m = /^([0-9a-f]{20}\.js)(\.map|\.v[\d.]+-\w+\.v8cache)?$/.exec(f.startsWith(prefix) ? f.slice(prefix.length) : "");
+        const m = /^([0-9a-f]{20}\.js)(\.map|\.v[\d.]+-\w+-[0-9a-f]{8}\.v8cache)?$/.exec(f.startsWith(prefix) ? f.slice(prefix.length) : "");
         return m ? prefix + m[1] : undefined;
     };
     const stale = new Set();
@@ -158,20 +158,21 @@ async function load(entry) {
 }
 
 /**
- * Runs the next load of `bundle` from V8's code cache kept beside it (AGENT_ESTATE_CODE_CACHE=0: not;
- * bin/module-cache.js does the same for the packages) (`<bundle>.<node version>.v8cache`):
- * the bytecode of every function an earlier run of the bundle compiled, so a run does not parse and compile
- * the program's functions again as it first calls them. The first run (or one whose cache V8 rejects:
- * another V8 or flags) writes the cache as it exits, with all it compiled by then. V8 checks the cache
- * against the source itself; a stale cache is rejected, never run.
+ * Runs the next load of `bundle` with V8's code cache kept beside it (`<bundle>.<node>-<arch>-<flags>.v8cache`;
+ * bin/module-cache.js does the same for the packages; AGENT_ESTATE_CODE_CACHE=0 turns both off): the
+ * bytecode of every function an earlier run of the bundle compiled, so a run does not parse and compile
+ * the program's functions again as it first calls them. The first run (or one whose cache V8 rejects)
+ * writes the cache as it exits, with all it compiled by then. A cache belongs to one bundle, whose name
+ * is the hash of its sources: it never meets another source (V8's own check compares only lengths).
  */
 function withCodeCache(bundle) {
     const Module = require("node:module");
     const vm = require("node:vm");
-    const cacheFile = `${bundle}.${process.version}-${process.arch}.v8cache`;
+    const { codeCacheSuffix, requireOf } = require("./module-cache");
+    const cacheFile = `${bundle}.${codeCacheSuffix()}.v8cache`;
     const original = Module.prototype._compile;
-    Module.prototype._compile = function (content, filename) {
-        if (filename !== bundle) return original.call(this, content, filename);
+    Module.prototype._compile = function (content, filename, format) {
+        if (filename !== bundle) return original.call(this, content, filename, format);
         Module.prototype._compile = original;
         let cachedData;
         try {
@@ -189,8 +190,7 @@ function withCodeCache(bundle) {
                 }
             });
         }
-        const require = Module.createRequire(filename);
-        return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, require, this, filename, path.dirname(filename));
+        return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, requireOf(this), this, filename, path.dirname(filename));
     };
 }
 

@@ -32,9 +32,7 @@ const vm = require("node:vm");
  */
 function useModuleCache(nodeModules, dir) {
     if (Module.prototype._compile.agentEstateModuleCache) return;
-    // V8 rejects a cache made under other flags: processes started with other options keep their own.
-    const flags = require("node:crypto").createHash("sha256").update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""])).digest("hex").slice(0, 8);
-    const file = path.join(dir, `modules-${process.version}-${process.arch}-${flags}.v8cache`);
+    const file = path.join(dir, `modules-${codeCacheSuffix()}.v8cache`);
     const installed = installedPackages(nodeModules);
     const cache = installed === undefined ? undefined : readCache(file, installed);
     const entries = cache ? cache.entries : {};
@@ -82,6 +80,15 @@ function useModuleCache(nodeModules, dir) {
             // a read-only cache: the next run compiles again
         }
     });
+}
+
+/**
+ * What a code cache is made for: the Node version, the architecture and the command-line flags (V8
+ * rejects a cache made under other flags, so processes started with other options keep their own).
+ */
+function codeCacheSuffix() {
+    const flags = require("node:crypto").createHash("sha256").update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""])).digest("hex").slice(0, 8);
+    return `${process.version}-${process.arch}-${flags}`;
 }
 
 /** `require` as Node hands it to a module: resolving from the module, with `resolve`, `main`, `cache`. */
@@ -140,4 +147,4 @@ function write(file, installed, entries, blob, compiled) {
     fs.renameSync(tmp, file);
 }
 
-module.exports = { useModuleCache };
+module.exports = { useModuleCache, codeCacheSuffix, requireOf };
