@@ -180,7 +180,7 @@ function withCodeCache(bundle) {
         } catch {
             // none yet
         }
-        const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+        const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
         if (cachedData === undefined || script.cachedDataRejected) {
             process.once("exit", () => {
                 try {

@@ -85,20 +85,24 @@ export function selects(sel: LabelSelector | undefined, labels: Record<string, s
     return true;
 }
 
-/** Addresses seen, parsed: a plan compares the same few CIDRs for every flow and every rule. */
-const parsedIpv4 = new Map<string, number | undefined>();
-
 function ipv4(a: string): number | undefined {
-    if (parsedIpv4.has(a)) return parsedIpv4.get(a);
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
     const parts = m?.slice(1).map(Number);
-    const value = parts && parts.every((p) => p <= 255) ? ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3] : undefined;
-    parsedIpv4.set(a, value);
-    return value;
+    return parts && parts.every((p) => p <= 255) ? ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3] : undefined;
 }
+
+/** Answers given: a plan asks about the same few CIDRs and addresses for every flow and rule. */
+const containment = new Map<string, boolean>();
 
 /** Whether an IPv4 address (or a whole CIDR) lies inside a CIDR. */
 export function cidrContains(cidr: string, address: string): boolean {
+    const key = `${cidr} ${address}`;
+    let answer = containment.get(key);
+    if (answer === undefined) containment.set(key, (answer = contains(cidr, address)));
+    return answer;
+}
+
+function contains(cidr: string, address: string): boolean {
     const [net, bitsText] = cidr.split("/");
     const [addr, addrBitsText] = address.split("/");
     const n = ipv4(net);
