@@ -168,19 +168,21 @@ async function load(entry) {
 function withCodeCache(bundle) {
     const Module = require("node:module");
     const vm = require("node:vm");
-    const { codeCacheSuffix, requireOf } = require("./module-cache");
+    const { codeCacheSuffix, hasDynamicImport, requireOf } = require("./module-cache");
     const cacheFile = `${bundle}.${codeCacheSuffix()}.v8cache`;
     const original = Module.prototype._compile;
     Module.prototype._compile = function (content, filename, format) {
         if (filename !== bundle) return original.call(this, content, filename, format);
         Module.prototype._compile = original;
+        // A bundle that imports a package dynamically is Node's to compile (see bin/module-cache.js).
+        if (hasDynamicImport(content)) return original.call(this, content, filename, format);
         let cachedData;
         try {
             cachedData = fs.readFileSync(cacheFile);
         } catch {
             // none yet
         }
-        const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+        const script = new vm.Script(Module.wrap(content), { filename, cachedData });
         if (cachedData === undefined || script.cachedDataRejected) {
             process.once("exit", () => {
                 try {

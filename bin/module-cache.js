@@ -15,10 +15,11 @@
  * an index with another cache's bytecode; the last writer wins.
  *
  * Modules are run as Node runs them: wrapped in the CommonJS function, with `require` resolving from the
- * module, `module`, `exports`, `__filename` and `__dirname`; `import()` inside them goes to the main
- * context's loader. ES modules, and files that do not compile as CommonJS, are left to Node (which loads
- * an ES module `require`d from CommonJS, or reports the syntax error). Only for processes started
- * through bin/compiled.js.
+ * module, `module`, `exports`, `__filename` and `__dirname`. ES modules, files that do not compile as
+ * CommonJS, and files with a dynamic `import(` anywhere in their text are left to Node (it loads an ES
+ * module `require`d from CommonJS, reports a syntax error, and gives `import()` its loader, which a
+ * script made from a code cache does not keep in Node 20). Only for processes started through
+ * bin/compiled.js.
  */
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -43,8 +44,9 @@ function useModuleCache(nodeModules, dir) {
 
     const original = Module.prototype._compile;
     const compile = function (content, filename, format) {
-        // ES modules (and CommonJS files Node finds to be ES modules) are Node's to load.
-        if (format === "module" || !filename.startsWith(nodeModules + path.sep) || filename.startsWith(path.join(nodeModules, ".cache") + path.sep) || !/\.c?js$/.test(filename)) {
+        // ES modules (and CommonJS files Node finds to be ES modules) are Node's to load, and so are modules
+        // with a dynamic import(): a script compiled from a code cache loses the loader it would call.
+        if (format === "module" || hasDynamicImport(content) || !filename.startsWith(nodeModules + path.sep) || filename.startsWith(path.join(nodeModules, ".cache") + path.sep) || !/\.c?js$/.test(filename)) {
             return original.call(this, content, filename, format);
         }
         let stat;
@@ -57,7 +59,7 @@ function useModuleCache(nodeModules, dir) {
         const cachedData = known && known.size === stat.size && known.mtimeMs === stat.mtimeMs ? blob.subarray(known.offset, known.offset + known.length) : undefined;
         let script;
         try {
-            script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+            script = new vm.Script(Module.wrap(content), { filename, cachedData });
         } catch (e) {
             // Not CommonJS (an ES module in a .js file: Node detects it and loads it as one), or a real
             // syntax error (Node reports it): either way, Node's own compile decides.
@@ -80,6 +82,11 @@ function useModuleCache(nodeModules, dir) {
             // a read-only cache: the next run compiles again
         }
     });
+}
+
+/** Whether a source may call `import()` (read as text: a mention in a string or comment counts too). */
+function hasDynamicImport(content) {
+    return /\bimport\s*\(/.test(content);
 }
 
 /**
@@ -147,4 +154,4 @@ function write(file, installed, entries, blob, compiled) {
     fs.renameSync(tmp, file);
 }
 
-module.exports = { useModuleCache, codeCacheSuffix, requireOf };
+module.exports = { useModuleCache, codeCacheSuffix, requireOf, hasDynamicImport };

@@ -57,5 +57,13 @@ describe("node bin/compiled.js <entry.ts>", () => {
         expect(run()).toBe("4|src/data|--flag");
         expect(bundles()).toHaveLength(1);
         expect(codeCaches()).toEqual([expect.stringMatching(new RegExp(`^${bundles()[0].replace(/\./g, "\\.")}\\.`))]);
+
+        // A dynamic import of a package stays one in the bundle; such a bundle is compiled by Node each
+        // run (a script made from a code cache would lose the loader import() calls).
+        write("src/dynamic.ts", 'void import("node:os").then((os) => console.log(typeof os.platform));\n');
+        const dynamic = () => execFileSync(process.execPath, [path.join(repo, "bin", "compiled.js"), "src/dynamic.ts"], { cwd: repo, encoding: "utf8", env: { ...process.env, AGENT_ESTATE_BUILD_CACHE: cache } }).trim();
+        expect(dynamic()).toBe("function");
+        expect(dynamic()).toBe("function");
+        expect(codeCaches().filter((f) => f.startsWith("src-dynamic-"))).toEqual([]);
     }, 60_000);
 });

@@ -63,22 +63,26 @@ describe("the module code cache", () => {
         expect(p.run()[0]).toBe("hello again");
     });
 
-    it("leaves an ES module required from CommonJS to Node", () => {
+    it("leaves an ES module required from CommonJS, and a module that imports dynamically, to Node", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "module-cache-esm-"));
         const nodeModules = path.join(dir, "node_modules");
-        // One package that declares itself a module, one whose .js file Node finds to be one by its syntax.
+        // One package that declares itself a module, one whose .js file Node finds to be one by its syntax,
+        // and a CommonJS one that imports dynamically.
         for (const [name, type] of [["declared", "module"], ["detected", undefined]] as const) {
             fs.mkdirSync(path.join(nodeModules, name), { recursive: true });
             fs.writeFileSync(path.join(nodeModules, name, "package.json"), JSON.stringify({ name, version: "1.0.0", main: "index.js", type }));
             fs.writeFileSync(path.join(nodeModules, name, "index.js"), "export const answer = 41 + 1;\n");
         }
+        fs.mkdirSync(path.join(nodeModules, "dynamic"), { recursive: true });
+        fs.writeFileSync(path.join(nodeModules, "dynamic", "package.json"), JSON.stringify({ name: "dynamic", version: "1.0.0", main: "index.js" }));
+        fs.writeFileSync(path.join(nodeModules, "dynamic", "index.js"), 'exports.answer = () => import("declared").then((m) => m.answer);\n');
         fs.writeFileSync(path.join(nodeModules, ".package-lock.json"), "{}");
         const script =
             `require(${JSON.stringify(path.join(ROOT, "bin", "module-cache.js"))}).useModuleCache(${JSON.stringify(nodeModules)}, ${JSON.stringify(path.join(dir, "cache"))});` +
-            'console.log(require("declared").answer + require("detected").answer);';
+            'require("dynamic").answer().then((a) => console.log(require("declared").answer + require("detected").answer + a));';
         for (let i = 0; i < 2; i++) {
             const r = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
-            expect(r.stdout.trim(), r.stderr).toBe("84");
+            expect(r.stdout.trim(), r.stderr).toBe("126");
         }
     });
 
