@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
-import { cachedParse, cachedValidator } from "./schema-cache";
+import { cachedParse, cachedValidator, cacheFile, sha, writeCached } from "./schema-cache";
 
 /** Where vendored CRDs live, one folder per upstream project and pinned version. */
 export const VENDORED_CRD_DIR = path.resolve(__dirname, "..", "schemas", "crds");
@@ -102,6 +102,48 @@ export function vendoredCrdSchema(key: string): CrdVersionSchema | undefined {
     }
     if (!vendoredByKey.has(key)) vendoredByKey.set(key, found);
     return found;
+}
+
+/** Where a vendored kind is defined: the file (relative to the repository) and the hash of its text. */
+export interface VendoredCrdSource {
+    source: string;
+    sha: string;
+    /** Whether the CRD gives that version a schema. */
+    hasSchema: boolean;
+}
+
+/**
+ * Where a vendored `<group>/<version>/<Kind>` is defined, without reading the vendored files when an
+ * earlier run has looked the kind up: answers are kept in an index under a key of the files' paths,
+ * sizes and modification times (an edit, or a file added or removed, starts a new index). A kind not in
+ * the index yet is looked up as {@link vendoredCrdSchema} does (only its file is parsed) and added.
+ */
+export function vendoredCrdSource(key: string): VendoredCrdSource | undefined {
+    index ??= loadIndex();
+    if (!(key in index.entries)) {
+        const crd = vendoredCrdSchema(key);
+        const text = crd && vendoredTexts?.find((f) => f.source === crd.source)?.text;
+        index.entries[key] = crd && text !== undefined ? { source: crd.source, sha: sha(text), hasSchema: crd.schema !== undefined } : null;
+        writeCached(index.file, JSON.stringify(index.entries));
+    }
+    return index.entries[key] ?? undefined;
+}
+
+let index: { file: string; entries: Record<string, VendoredCrdSource | null> } | undefined;
+
+function loadIndex(): { file: string; entries: Record<string, VendoredCrdSource | null> } {
+    const stamp = vendoredFiles(VENDORED_CRD_DIR).map((f) => {
+        const st = fs.statSync(f.file);
+        return `${f.source} ${st.size} ${st.mtimeMs}`;
+    });
+    const file = cacheFile(`vendored-crds-${sha(`index 1\n${stamp.join("\n")}`)}.json`);
+    let entries: Record<string, VendoredCrdSource | null> = {};
+    try {
+        entries = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, VendoredCrdSource | null>;
+    } catch {
+        // a new index
+    }
+    return { file, entries };
 }
 
 /** A Kubernetes structural schema as plain JSON Schema (draft-07 keywords Ajv knows). */

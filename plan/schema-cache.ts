@@ -19,7 +19,8 @@ const AJV_VERSION = (JSON.parse(fs.readFileSync(require.resolve("ajv/package.jso
 /** A short content hash (128 bits of SHA-256, hex). */
 export const sha = (text: string) => crypto.createHash("sha256").update(text).digest("hex").slice(0, 32);
 
-function write(file: string, text: string): void {
+/** Writes a cache file atomically; a read-only tree is no error (the next run pays again). */
+export function writeCached(file: string, text: string): void {
     try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
@@ -37,9 +38,14 @@ export function cachedParse<T>(text: string, parse: (text: string) => T, dir: st
         return JSON.parse(fs.readFileSync(file, "utf8")) as T;
     } catch {
         const value = parse(text);
-        write(file, JSON.stringify(value));
+        writeCached(file, JSON.stringify(value));
         return value;
     }
+}
+
+/** A file in the cache, by name. */
+export function cacheFile(name: string, dir: string = CACHE): string {
+    return path.join(dir, name);
 }
 
 /** One Ajv instance per draft and set of options. */
@@ -69,7 +75,7 @@ export function cachedValidator(schema: Record<string, unknown>, options: Option
         instances.set(key, (ajv = new Class({ ...options, code: { source: true } })));
     }
     const validate = ajv.compile(schema);
-    write(file, (require("ajv/dist/standalone") as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate));
+    writeCached(file, (require("ajv/dist/standalone") as { default: (ajv: Ajv, validate: ValidateFunction) => string }).default(ajv, validate));
     /* eslint-enable @typescript-eslint/no-require-imports */
     return validate;
 }
@@ -105,7 +111,7 @@ export class VerdictCache {
     }
 
     set(key: string, problems: readonly string[]): void {
-        write(path.join(this.dir, `${key}.json`), JSON.stringify(problems));
+        writeCached(path.join(this.dir, `${key}.json`), JSON.stringify(problems));
         if (!this.added) {
             this.added = true;
             prune(this.dir, MAX_VERDICTS);

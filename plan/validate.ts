@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchema } from "./crd-schemas";
+import { crdKey, CrdVersionSchema, schemasOfCrd, validatorOf, vendoredCrdSchema, vendoredCrdSource } from "./crd-schemas";
 import { PlannedResource, SECRET_PLACEHOLDER } from "./types";
 import { contentsHash, sha, VerdictCache } from "./schema-cache";
 
@@ -145,13 +145,7 @@ export function validateKubernetesObjects(
             if (model) j = { identity: `model ${model.module}`, judge: (r) => judgeByModel(r, kind, model.load()) };
             else {
                 declared ??= declaredCrdSchemas(resources);
-                const crd = declared.get(key) ?? vendoredCrdSchema(key);
-                if (!crd) j = { unvalidated: `no published model, and no CustomResourceDefinition for ${kind} in ${apiVersion} declared by the stack or vendored under schemas/crds/` };
-                else if (!crd.schema) j = { unvalidated: `its CustomResourceDefinition (${crd.source}) has no openAPIV3Schema for ${apiVersion}` };
-                else {
-                    const schema = crd.schema;
-                    j = { identity: `crd ${sha(JSON.stringify(schema))}`, judge: (r) => judgeBySchema(r, kind, schema) };
-                }
+                j = crdJudge(key, apiVersion, kind, declared.get(key));
             }
             judges.set(key, j);
         }
@@ -174,6 +168,31 @@ export function validateKubernetesObjects(
         for (const message of problems) errors.push({ urn: r.urn, message });
     }
     return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };
+}
+
+/**
+ * The judge of a custom resource kind: the CRD the stack declares, else the vendored one. A vendored
+ * schema is named by its file's hash (from the index of vendored CRDs) and loaded only to judge.
+ */
+function crdJudge(key: string, apiVersion: string, kind: string, declared: CrdVersionSchema | undefined): Judge {
+    const noCrd = `no published model, and no CustomResourceDefinition for ${kind} in ${apiVersion} declared by the stack or vendored under schemas/crds/`;
+    const noSchema = (source: string) => `its CustomResourceDefinition (${source}) has no openAPIV3Schema for ${apiVersion}`;
+    if (declared) {
+        const schema = declared.schema;
+        if (!schema) return { unvalidated: noSchema(declared.source) };
+        return { identity: `crd ${sha(JSON.stringify(schema))}`, judge: (r) => judgeBySchema(r, kind, schema) };
+    }
+    const vendored = vendoredCrdSource(key);
+    if (!vendored) return { unvalidated: noCrd };
+    if (!vendored.hasSchema) return { unvalidated: noSchema(vendored.source) };
+    return {
+        identity: `vendored crd ${vendored.source} ${vendored.sha} ${key}`,
+        judge: (r) => {
+            const crd = vendoredCrdSchema(key);
+            if (crd?.schema === undefined || crd.source !== vendored.source) throw new Error(`the index of vendored CRDs says ${vendored.source} defines ${key}, which it does not (any more)`);
+            return judgeBySchema(r, kind, crd.schema);
+        },
+    };
 }
 
 type Detail = { instancePath: string; message?: string; params?: { additionalProperty?: string } };

@@ -2,10 +2,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { vendoredCrdSchema, vendoredCrdSchemas } from "../plan/crd-schemas";
+import { vendoredCrdSchema, vendoredCrdSchemas, vendoredCrdSource } from "../plan/crd-schemas";
+import { sha } from "../plan/schema-cache";
 import { PlannedResource, SECRET_PLACEHOLDER } from "../plan/types";
 import { validateKubernetesObjects } from "../plan/validate";
-import { declare } from "./harness";
+import { declare, ROOT } from "./harness";
 
 /** A CRD as a stack declares it: example.com/v1 Widget, with the structural-schema extensions that matter. */
 const widgetCrd = {
@@ -108,6 +109,12 @@ describe("the add-ons' custom resources are validated against the CRDs vendored 
         expect(vendoredCrdSchema("postgresql.cnpg.io/v1/Pooler")?.source).toBe("schemas/crds/cloudnative-pg-1.24.1/postgresql.cnpg.io_poolers.yaml");
         expect(vendoredCrdSchema("longhorn.io/v1beta2/RecurringJob")?.source).toBe("schemas/crds/longhorn-1.7.2/longhorn.io_recurringjobs.yaml");
         expect(vendoredCrdSchema("longhorn.io/v1beta2/Nothing")).toBeUndefined();
+    });
+
+    it("names the file of each kind in its index, with the hash of the file's text", () => {
+        const source = vendoredCrdSource("postgresql.cnpg.io/v1/Cluster");
+        expect(source).toEqual({ source: "schemas/crds/cloudnative-pg-1.24.1/postgresql.cnpg.io_clusters.yaml", sha: sha(fs.readFileSync(path.join(ROOT, source!.source), "utf8")), hasSchema: true });
+        expect(vendoredCrdSource("longhorn.io/v1beta2/Nothing")).toBeUndefined();
     });
 
     it("refuses a Cluster with a misspelt field, as the API server's strict field validation would", async () => {

@@ -91,7 +91,7 @@ describe("the verdict cache of the Kubernetes schema validation", () => {
         expect(cache.get(key)).toBeUndefined();
     });
 
-    it("lets a plan of an unchanged cell load no validator (no Kubernetes model, Ajv or YAML parser; dev has no mesh section, whose check loads the Istio models) and no SDK of the delivery program", () => {
+    it("lets a plan of an unchanged cell load no validator (no Kubernetes model, Ajv or YAML parser; dev has no mesh section, whose check loads the Istio models), read no vendored CRD, and load no SDK of the delivery program", () => {
         const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaded-")), "report.js");
         // Prints, on exit, the packages the process loaded (the first one or two path segments after node_modules/).
         const packagesLoaded = () => {
@@ -101,14 +101,27 @@ describe("the verdict cache of the Kubernetes schema validation", () => {
             });
             process.stderr.write(`LOADED ${JSON.stringify([...new Set(names)])}\n`);
         };
-        fs.writeFileSync(report, `process.on("exit", ${packagesLoaded.toString()});`);
+        // And the vendored CRD files it read.
+        const recordReads = () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- this function runs as the report script, CommonJS
+            const fsModule = require("node:fs") as typeof fs & { crdsRead?: string[] };
+            const read = fsModule.readFileSync;
+            fsModule.crdsRead = [];
+            fsModule.readFileSync = ((file: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+                if (String(file).includes("/schemas/crds/")) fsModule.crdsRead!.push(String(file));
+                return (read as (...a: unknown[]) => unknown)(file, ...rest);
+            }) as typeof fs.readFileSync;
+            process.on("exit", () => process.stderr.write(`CRDS ${JSON.stringify(fsModule.crdsRead)}\n`));
+        };
+        fs.writeFileSync(report, `process.on("exit", ${packagesLoaded.toString()}); (${recordReads.toString()})();`);
         const loaded = () => {
             const run = spawnSync(process.execPath, ["--require", report, path.join(ROOT, "bin", "compiled.js"), "plan/cli.ts", "dev"], { cwd: ROOT, encoding: "utf8" });
             expect(run.status, run.stderr).toBe(0);
-            return JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[];
+            return { packages: JSON.parse(/^LOADED (.*)$/m.exec(run.stderr)![1]) as string[], crds: JSON.parse(/^CRDS (.*)$/m.exec(run.stderr)![1]) as string[] };
         };
         loaded(); // fills the caches, if this checkout has not planned dev yet
-        const packages = loaded();
+        const { packages, crds } = loaded();
+        expect(crds).toEqual([]);
         expect(packages).toContain("@pulumi/kubernetes");
         expect(packages.filter((p) => /^(kubernetes-models|@kubernetes-models\/|ajv|yaml$|@pulumi\/github|@pulumi\/pulumiservice)/.test(p))).toEqual([]);
     });
