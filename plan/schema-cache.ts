@@ -94,6 +94,8 @@ export class VerdictCache {
     constructor(
         private readonly salt: string,
         private readonly dir: string = path.join(CACHE, "verdicts"),
+        /** How many verdicts the folder keeps. @default {@link MAX_VERDICTS} */
+        private readonly keep: number = MAX_VERDICTS,
     ) {}
 
     /** The key of `object` as judged by the validator `identity`. */
@@ -114,13 +116,16 @@ export class VerdictCache {
         writeCached(path.join(this.dir, `${key}.json`), JSON.stringify(problems));
         if (!this.added) {
             this.added = true;
-            prune(this.dir, MAX_VERDICTS);
+            prune(this.dir, this.keep);
         }
     }
 }
 
-/** How many verdicts are kept: a few hundred objects a stack, a few dozen stacks and test configurations. */
-export const MAX_VERDICTS = 50_000;
+/**
+ * How many verdicts are kept (one small file each, a disk block apiece: at most ~80 MB): a few hundred
+ * objects a stack, a dozen stacks, the bench's cells and the tests' generated configurations.
+ */
+export const MAX_VERDICTS = 20_000;
 
 /** Removes the oldest files of a folder beyond `keep` (once per process that adds some). */
 function prune(dir: string, keep: number): void {

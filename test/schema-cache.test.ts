@@ -91,6 +91,19 @@ describe("the verdict cache of the Kubernetes schema validation", () => {
         expect(cache.get(key)).toBeUndefined();
     });
 
+    it("keeps the newest verdicts, as many as it may", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verdicts-"));
+        const old = new VerdictCache("salt", dir, 2);
+        const keys = ["a", "b", "c"].map((x) => old.key("model x", { x }));
+        old.set(keys[0], []);
+        old.set(keys[1], []);
+        fs.utimesSync(path.join(dir, `${keys[0]}.json`), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+        // Another process adds one: the oldest goes.
+        new VerdictCache("salt", dir, 2).set(keys[2], ["Deployment /spec: is invalid"]);
+        expect(fs.readdirSync(dir).sort()).toEqual([`${keys[1]}.json`, `${keys[2]}.json`].sort());
+        expect(new VerdictCache("salt", dir, 2).get(keys[2])).toEqual(["Deployment /spec: is invalid"]);
+    });
+
     it("lets a plan of an unchanged cell load no validator (no Kubernetes model, Ajv or YAML parser; dev has no mesh section, whose check loads the Istio models), read no vendored CRD, and load no SDK of the delivery program", () => {
         const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "loaded-")), "report.js");
         // Prints, on exit, the packages the process loaded (the first one or two path segments after node_modules/).
