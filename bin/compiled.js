@@ -153,8 +153,16 @@ async function compiled(entry) {
 /** Loads an entry's up-to-date bundle (through its V8 code cache) and returns its exports. */
 async function load(entry) {
     const bundle = await compiled(entry);
-    if (!require.cache[bundle] && process.env.AGENT_ESTATE_CODE_CACHE !== "0") withCodeCache(bundle);
+    if (!require.cache[bundle] && codeCacheWanted()) withCodeCache(bundle);
     return require(bundle);
+}
+
+/**
+ * Whether to run with V8's code caches: not when AGENT_ESTATE_CODE_CACHE=0, nor with source maps on
+ * (`--enable-source-maps`: Node maps only the scripts its own loader compiles).
+ */
+function codeCacheWanted() {
+    return process.env.AGENT_ESTATE_CODE_CACHE !== "0" && !process.sourceMapsEnabled;
 }
 
 /**
@@ -205,11 +213,11 @@ if (require.main === module) {
         process.exit(2);
     }
     require("./lazy-modules").deferModules();
-    if (process.env.AGENT_ESTATE_CODE_CACHE !== "0") require("./module-cache").useModuleCache(path.join(ROOT, "node_modules"), CACHE);
+    if (codeCacheWanted()) require("./module-cache").useModuleCache(path.join(ROOT, "node_modules"), CACHE);
     compiled(entry).then(
         (bundle) => {
             process.argv = [process.argv[0], path.join(ROOT, entry), ...args];
-            if (process.env.AGENT_ESTATE_CODE_CACHE !== "0") withCodeCache(bundle);
+            if (codeCacheWanted()) withCodeCache(bundle);
             // The bundle runs as the main module, so an entry's `require.main === module` holds as under tsx.
             require("node:module").runMain(bundle);
         },

@@ -1,7 +1,7 @@
 // The compiled program (bin/compiled.js) is never stale: an edit, or a new file an import now resolves
 // to, recompiles it; a source's __dirname is its own folder in the repository, not the cache's; and
 // V8's code cache of a bundle is kept beside it, rejected when damaged, and removed with it.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -65,5 +65,12 @@ describe("node bin/compiled.js <entry.ts>", () => {
         expect(dynamic()).toBe("function");
         expect(dynamic()).toBe("function");
         expect(codeCaches().filter((f) => f.startsWith("src-dynamic-"))).toEqual([]);
+
+        // With source maps on, an error points into the source, not the bundle (the code caches stand aside).
+        write("src/boom.ts", "function boom(): never {\n    throw new Error(\"boom\");\n}\nboom();\n");
+        for (let i = 0; i < 2; i++) {
+            const r = spawnSync(process.execPath, ["--enable-source-maps", path.join(repo, "bin", "compiled.js"), "src/boom.ts"], { cwd: repo, encoding: "utf8", env: { ...process.env, AGENT_ESTATE_BUILD_CACHE: cache } });
+            expect(r.stderr).toMatch(/at boom \(.*src\/boom\.ts:2:11\)/);
+        }
     }, 60_000);
 });
