@@ -93,11 +93,14 @@ class ResourceArgs implements ResourceValidationArgs {
     readonly type: string;
     readonly urn: string;
     readonly name: string;
-    readonly stackTags = stackTags;
     constructor(r: PlannedResource, readonly props: Obj, private readonly config: Obj, readonly opts: PolicyResourceOptions, readonly provider: PolicyProviderResource | undefined) {
         this.type = r.type;
         this.urn = r.urn;
         this.name = r.name;
+    }
+    // On the prototype: one is made per policy and resource, and a field would be defined on each.
+    get stackTags(): ReadonlyMap<string, string> {
+        return stackTags;
     }
     isType(cls: unknown): boolean {
         return typeMatches(this.type, cls);
