@@ -20,10 +20,6 @@ import { workloadImageRefs, workloadPeerRefs, workloadsSection, needsApiServer }
 
 export { CONFIG_NAMESPACE } from "./problems";
 
-// A stack's configuration is parsed once a process: zod's generated fast paths (compiled with `new
-// Function` on a schema's first use) cost more to build than that one parse saves.
-z.config({ jitless: true });
-
 /**
  * Every non-secret key the program reads, one schema. Sections that are absent turn their area off.
  * Each section's schema lives in `config/sections/<area>.ts`.
