@@ -169,9 +169,10 @@ function codeCacheWanted() {
  * Runs the next load of `bundle` with V8's code cache kept beside it (`<bundle>.<node>-<arch>-<flags>.v8cache`;
  * bin/module-cache.js does the same for the packages; AGENT_ESTATE_CODE_CACHE=0 turns both off): the
  * bytecode of every function an earlier run of the bundle compiled, so a run does not parse and compile
- * the program's functions again as it first calls them. The first run (or one whose cache V8 rejects)
- * writes the cache as it exits, with all it compiled by then. A cache belongs to one bundle, whose name
- * is the hash of its sources: it never meets another source (V8's own check compares only lengths).
+ * the program's functions again as it first calls them. A run writes the cache as it exits, with all it
+ * compiled by then, when there was none, V8 rejected it, or the run compiled more (5% more bytecode).
+ * A cache belongs to one bundle, whose name is the hash of its sources: it never meets another source
+ * (V8's own check compares only lengths).
  */
 function withCodeCache(bundle) {
     const Module = require("node:module");
@@ -191,15 +192,17 @@ function withCodeCache(bundle) {
             // none yet
         }
         const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-        if (cachedData === undefined || script.cachedDataRejected) {
-            process.once("exit", () => {
-                try {
-                    writeAtomically(cacheFile, script.createCachedData());
-                } catch {
-                    // a read-only cache: the next run compiles again
-                }
-            });
-        }
+        const usable = cachedData !== undefined && !script.cachedDataRejected;
+        process.once("exit", () => {
+            try {
+                // A run that compiled more of the program than the cache holds (a cell's plan after the
+                // delivery stack's, say) replaces it: the cache grows towards all the program runs.
+                const data = script.createCachedData();
+                if (!usable || data.length > cachedData.length * 1.05) writeAtomically(cacheFile, data);
+            } catch {
+                // a read-only cache: the next run compiles again
+            }
+        });
         return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, requireOf(this), this, filename, path.dirname(filename));
     };
 }

@@ -66,6 +66,19 @@ describe("node bin/compiled.js <entry.ts>", () => {
         expect(dynamic()).toBe("function");
         expect(codeCaches().filter((f) => f.startsWith("src-dynamic-"))).toEqual([]);
 
+        // A run that compiled more of the program replaces the cache; one that compiled less leaves it.
+        const functions = Array.from({ length: 200 }, (_, i) => `function f${i}(x: number): number {\n    return x * ${i} + ${i};\n}`).join("\n");
+        write("src/grow.ts", `${functions}\nconst all = [${Array.from({ length: 200 }, (_, i) => `f${i}`).join(", ")}];\nconsole.log((process.argv[2] === "all" ? all : all.slice(0, 1)).reduce((s, f) => s + f(1), 0));\n`);
+        const grow = (arg: string) => execFileSync(process.execPath, [path.join(repo, "bin", "compiled.js"), "src/grow.ts", arg], { cwd: repo, encoding: "utf8", env: { ...process.env, AGENT_ESTATE_BUILD_CACHE: cache } }).trim();
+        const growCache = () => fs.statSync(path.join(cache, codeCaches().find((f) => f.startsWith("src-grow-"))!)).size;
+        expect(grow("one")).toBe("0");
+        const small = growCache();
+        expect(grow("all")).toBe(String(Array.from({ length: 200 }, (_, i) => 2 * i).reduce((a, b) => a + b, 0)));
+        const large = growCache();
+        expect(large).toBeGreaterThan(small);
+        expect(grow("one")).toBe("0");
+        expect(growCache()).toBe(large);
+
         // With source maps on, an error points into the source, not the bundle (the code caches stand aside).
         write("src/boom.ts", "function boom(): never {\n    throw new Error(\"boom\");\n}\nboom();\n");
         for (let i = 0; i < 2; i++) {
