@@ -210,7 +210,13 @@ export function checkFlows(resources: PlannedResource[]): FlowReport {
         add(sourceOf(m, f.from), d.host, d.port, f.protocol ?? "TCP", f.via ?? "cluster", f.why);
     }
 
-    const all = [...flows.values()].sort((a, b) => `${a.from} ${a.to} ${a.port}`.localeCompare(`${b.from} ${b.to} ${b.port}`));
+    // The order localeCompare gives, with each flow's key built once and one collator (localeCompare
+    // makes one per comparison).
+    const collator = new Intl.Collator();
+    const all = [...flows.values()]
+        .map((f) => ({ f, key: `${f.from} ${f.to} ${f.port}` }))
+        .sort((a, b) => collator.compare(a.key, b.key))
+        .map((x) => x.f);
     return { flows: all, blocked: all.filter((f) => f.status === "blocked"), unusedRules: unusedRules(m, used) };
 }
 

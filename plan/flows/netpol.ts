@@ -118,8 +118,19 @@ function contains(cidr: string, address: string): boolean {
 /** Ranges that are never a public address: RFC 1918, CGNAT, loopback, link-local. */
 const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"];
 
+/** Answers given per ipBlock: every flow of a cell asks about the same blocks and a few addresses. */
+const blockAnswers = new WeakMap<{ cidr: string; except?: string[] }, Map<string, boolean>>();
+
 /** An ipBlock matches an unknown public address only when it spans the whole internet, excepting nothing public. */
 function ipBlockMatches(block: { cidr: string; except?: string[] }, address: string | "public"): boolean {
+    let answers = blockAnswers.get(block);
+    if (!answers) blockAnswers.set(block, (answers = new Map()));
+    let answer = answers.get(address);
+    if (answer === undefined) answers.set(address, (answer = blockContains(block, address)));
+    return answer;
+}
+
+function blockContains(block: { cidr: string; except?: string[] }, address: string | "public"): boolean {
     if (address === "public") {
         if (block.cidr !== "0.0.0.0/0" && block.cidr !== "::/0") return false;
         return (block.except ?? []).every((e) => NON_PUBLIC.some((p) => cidrContains(p, e)));
