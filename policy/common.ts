@@ -20,30 +20,22 @@ const UNKNOWN_SENTINELS: ReadonlySet<unknown> = new Set(
     ["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"].map(k => crossguard[k]),
 );
 
-/** Whether a value holds, anywhere, a value unknown at preview. */
+/** Whether a value holds, anywhere, a value unknown at preview (a walk that allocates nothing: it visits every resource). */
 export function hasUnknown(value: unknown): boolean {
-    if (value === null || typeof value !== "object") return holdsUnknown(value);
-    // Most values hold none: when no sentinel occurs anywhere in the value's JSON text (one native pass),
-    // none is in the value; otherwise (a sentinel, or one inside a longer string) the walk decides.
-    let text: string | undefined;
-    try {
-        text = JSON.stringify(value);
-    } catch {
-        text = undefined;
-    }
-    return text !== undefined && !SENTINEL_TEXTS.some((s) => text.includes(s)) ? false : holdsUnknown(value);
-}
-
-const SENTINEL_TEXTS = [...UNKNOWN_SENTINELS] as string[];
-
-function holdsUnknown(value: unknown): boolean {
-    if (typeof value === "string") return UNKNOWN_SENTINELS.has(value);
+    if (typeof value === "string") return value.length === SENTINEL_LENGTH && UNKNOWN_SENTINELS.has(value);
     if (value === null || typeof value !== "object") return false;
-    for (const v of Array.isArray(value) ? value : Object.values(value)) {
-        if (holdsUnknown(v)) return true;
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (hasUnknown(value[i])) return true;
+        return false;
+    }
+    for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key) && hasUnknown((value as Record<string, unknown>)[key])) return true;
     }
     return false;
 }
+
+/** Every sentinel is a UUID: a string of another length is none. */
+const SENTINEL_LENGTH = 36;
 
 /**
  * The props as CrossGuard hands them to a policy: behind its unknown-checking proxy when some value is
