@@ -112,6 +112,23 @@ export class VerdictCache {
         }
     }
 
+    /** The verdicts under `keys` when one earlier run filed exactly these together (see {@link setAll}). */
+    getAll(keys: readonly string[]): string[][] | undefined {
+        try {
+            const verdicts = JSON.parse(fs.readFileSync(path.join(this.dir, `all-${sha(keys.join("\n"))}.json`), "utf8")) as unknown;
+            return Array.isArray(verdicts) && verdicts.length === keys.length && verdicts.every((v) => Array.isArray(v) && v.every((m) => typeof m === "string"))
+                ? (verdicts as string[][])
+                : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    /** Files the verdicts of a whole plan together: a plan of the same objects reads one file, not one an object. */
+    setAll(keys: readonly string[], verdicts: readonly (readonly string[])[]): void {
+        writeCached(path.join(this.dir, `all-${sha(keys.join("\n"))}.json`), JSON.stringify(verdicts));
+    }
+
     set(key: string, problems: readonly string[]): void {
         writeCached(path.join(this.dir, `${key}.json`), JSON.stringify(problems));
         if (!this.added) {

@@ -151,22 +151,27 @@ export function validateKubernetesObjects(
         }
         return j;
     };
+    const judged: Array<{ r: PlannedResource; judge: (r: PlannedResource) => string[]; key: string | undefined }> = [];
     for (const r of resources) {
         const obj = kubernetesObjectOf(r);
         if (!obj) continue;
         const j = judgeOf(obj.apiVersion, obj.kind);
-        if ("unvalidated" in j) {
-            unvalidated.set(crdKey(obj.apiVersion, obj.kind), j.unvalidated);
-            continue;
-        }
-        const key = cache?.key(j.identity, r.props);
-        let problems = key === undefined ? undefined : cache!.get(key);
-        if (!problems) {
-            problems = j.judge(r);
-            if (key !== undefined) cache!.set(key, problems);
-        }
-        for (const message of problems) errors.push({ urn: r.urn, message });
+        if ("unvalidated" in j) unvalidated.set(crdKey(obj.apiVersion, obj.kind), j.unvalidated);
+        else judged.push({ r, judge: j.judge, key: cache?.key(j.identity, r.props) });
     }
+    // A plan exactly as before reads all its verdicts at once; otherwise each object's, judging the rest.
+    const keys = judged.flatMap((x) => (x.key === undefined ? [] : [x.key]));
+    const all = cache && keys.length === judged.length ? cache.getAll(keys) : undefined;
+    const verdicts = judged.map((x, i) => {
+        let problems = all?.[i] ?? (x.key === undefined ? undefined : cache!.get(x.key));
+        if (!problems) {
+            problems = x.judge(x.r);
+            if (x.key !== undefined) cache!.set(x.key, problems);
+        }
+        for (const message of problems) errors.push({ urn: x.r.urn, message });
+        return problems;
+    });
+    if (cache && !all && keys.length === judged.length) cache.setAll(keys, verdicts);
     return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };
 }
 
