@@ -177,7 +177,7 @@ function codeCacheWanted() {
 function withCodeCache(bundle) {
     const Module = require("node:module");
     const vm = require("node:vm");
-    const { codeCacheSuffix, hasDynamicImport, requireOf } = require("./module-cache");
+    const { codeCacheSuffix, hasDynamicImport, runModule } = require("./module-cache");
     const cacheFile = `${bundle}.${codeCacheSuffix()}.v8cache`;
     const original = Module.prototype._compile;
     Module.prototype._compile = function (content, filename, format) {
@@ -203,7 +203,7 @@ function withCodeCache(bundle) {
                 // a read-only cache: the next run compiles again
             }
         });
-        return script.runInThisContext({ displayErrors: true }).call(this.exports, this.exports, requireOf(this), this, filename, path.dirname(filename));
+        return runModule(script, this, filename);
     };
 }
 

@@ -68,8 +68,7 @@ function useModuleCache(nodeModules, dir) {
         }
         if (cachedData === undefined || script.cachedDataRejected) fresh++;
         compiled.set(filename, { script, size: stat.size, mtimeMs: stat.mtimeMs });
-        const mod = this;
-        return script.runInThisContext({ displayErrors: true }).call(mod.exports, mod.exports, requireOf(mod), mod, filename, path.dirname(filename));
+        return runModule(script, this, filename);
     };
     compile.agentEstateModuleCache = true;
     Module.prototype._compile = compile;
@@ -96,6 +95,11 @@ function hasDynamicImport(content) {
 function codeCacheSuffix() {
     const flags = require("node:crypto").createHash("sha256").update(JSON.stringify([process.execArgv, process.env.NODE_OPTIONS ?? ""])).digest("hex").slice(0, 8);
     return `${process.version}-${process.arch}-${flags}`;
+}
+
+/** Runs a module's script (its source in Node's CommonJS wrapper) as Node runs a module: with its exports, require, module, file and folder. */
+function runModule(script, mod, filename) {
+    return script.runInThisContext({ displayErrors: true }).call(mod.exports, mod.exports, requireOf(mod), mod, filename, path.dirname(filename));
 }
 
 /** `require` as Node hands it to a module: resolving from the module, with `resolve`, `main`, `cache`. */
@@ -154,4 +158,4 @@ function write(file, installed, entries, blob, compiled) {
     fs.renameSync(tmp, file);
 }
 
-module.exports = { useModuleCache, codeCacheSuffix, requireOf, hasDynamicImport };
+module.exports = { useModuleCache, codeCacheSuffix, runModule, hasDynamicImport };

@@ -90,7 +90,7 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
             // Reads (`Resource.get`) are answered by the mocks; registrations by `answer` below, alike.
             newResource: (args) => {
                 const extra = mockOutputs[args.type]?.(args.name, args.inputs) ?? {};
-                return { id: args.custom === false ? undefined : `${args.name}-id`, state: { ...args.inputs, ...extra } };
+                return { id: mockId(args.name, args.custom !== false) || undefined, state: { ...args.inputs, ...extra } };
             },
             call: () => ({}),
         },
@@ -136,7 +136,7 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
 
         const extra = mockOutputs[planned.type]?.(planned.name, inputs);
         const state = extra ? { ...serialized, ...(await pulumi.runtime.serializeProperties(`mock outputs of ${urn}`, extra)) } : serialized;
-        const id = planned.custom ? `${planned.name}-id` : "";
+        const id = mockId(planned.name, planned.custom);
         // The mock monitor keeps what it answered: registerResourceOutputs looks the resource up there.
         monitor.resources.set(urn, { urn, id: id || null, state });
         return { getUrn: () => urn, getId: () => id, getObject: () => ({ toJavaScript: () => state }), getPropertydependenciesMap: () => undefined, getResult: () => 0 };
@@ -162,6 +162,11 @@ async function register(rc: RuntimeConfig, program: () => unknown, resources: Ma
         resources: [...resources.values()].sort((a, b) => a.urn.localeCompare(b.urn)),
         outputs: redact(await resolveOutputs(outputs)) as Record<string, unknown>,
     };
+}
+
+/** The ID the mock engine gives a resource: custom resources get one made from their name, components none (""). */
+function mockId(name: string, custom: boolean): string {
+    return custom ? `${name}-id` : "";
 }
 
 /** Errors already handed to a caller of {@link runProgram}. */

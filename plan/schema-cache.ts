@@ -115,7 +115,7 @@ export class VerdictCache {
     /** The verdicts under `keys` when one earlier run filed exactly these together (see {@link setAll}). */
     getAll(keys: readonly string[]): string[][] | undefined {
         try {
-            const verdicts = JSON.parse(fs.readFileSync(path.join(this.dir, `all-${sha(keys.join("\n"))}.json`), "utf8")) as unknown;
+            const verdicts = JSON.parse(fs.readFileSync(this.allFile(keys), "utf8")) as unknown;
             return Array.isArray(verdicts) && verdicts.length === keys.length && verdicts.every((v) => Array.isArray(v) && v.every((m) => typeof m === "string"))
                 ? (verdicts as string[][])
                 : undefined;
@@ -126,7 +126,11 @@ export class VerdictCache {
 
     /** Files the verdicts of a whole plan together: a plan of the same objects reads one file, not one an object. */
     setAll(keys: readonly string[], verdicts: readonly (readonly string[])[]): void {
-        writeCached(path.join(this.dir, `all-${sha(keys.join("\n"))}.json`), JSON.stringify(verdicts));
+        writeCached(this.allFile(keys), JSON.stringify(verdicts));
+    }
+
+    private allFile(keys: readonly string[]): string {
+        return path.join(this.dir, `all-${sha(keys.join("\n"))}.json`);
     }
 
     set(key: string, problems: readonly string[]): void {

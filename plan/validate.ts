@@ -112,12 +112,12 @@ const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 type Judge = { identity: string; judge: (r: PlannedResource) => string[] } | { unvalidated: string };
 
 /** Where the verdicts of earlier plans are kept; everything a verdict depends on besides the object is in its salt. */
-let verdicts: VerdictCache | undefined;
+let defaultCache: VerdictCache | undefined;
 function defaultVerdicts(): VerdictCache {
     const root = path.resolve(__dirname, "..");
     // This code, the schema translation and cache, and every package's version (the models, Ajv).
     const files = ["plan/validate.ts", "plan/crd-schemas.ts", "plan/schema-cache.ts", "package-lock.json"].map((f) => path.join(root, f));
-    return (verdicts ??= new VerdictCache(`kubernetes-objects 1 ${contentsHash(files)}`));
+    return (defaultCache ??= new VerdictCache(`kubernetes-objects 1 ${contentsHash(files)}`));
 }
 
 /**
@@ -151,27 +151,27 @@ export function validateKubernetesObjects(
         }
         return j;
     };
-    const judged: Array<{ r: PlannedResource; judge: (r: PlannedResource) => string[]; key: string | undefined }> = [];
+    const judged: Array<{ r: PlannedResource; identity: string; judge: (r: PlannedResource) => string[] }> = [];
     for (const r of resources) {
         const obj = kubernetesObjectOf(r);
         if (!obj) continue;
         const j = judgeOf(obj.apiVersion, obj.kind);
         if ("unvalidated" in j) unvalidated.set(crdKey(obj.apiVersion, obj.kind), j.unvalidated);
-        else judged.push({ r, judge: j.judge, key: cache?.key(j.identity, r.props) });
+        else judged.push({ r, ...j });
     }
     // A plan exactly as before reads all its verdicts at once; otherwise each object's, judging the rest.
-    const keys = judged.flatMap((x) => (x.key === undefined ? [] : [x.key]));
-    const all = cache && keys.length === judged.length ? cache.getAll(keys) : undefined;
+    const keys = cache && judged.map((x) => cache.key(x.identity, x.r.props));
+    const filed = keys && cache.getAll(keys);
     const verdicts = judged.map((x, i) => {
-        let problems = all?.[i] ?? (x.key === undefined ? undefined : cache!.get(x.key));
+        let problems = filed?.[i] ?? (keys && cache.get(keys[i]));
         if (!problems) {
             problems = x.judge(x.r);
-            if (x.key !== undefined) cache!.set(x.key, problems);
+            if (keys) cache.set(keys[i], problems);
         }
         for (const message of problems) errors.push({ urn: x.r.urn, message });
         return problems;
     });
-    if (cache && !all && keys.length === judged.length) cache.setAll(keys, verdicts);
+    if (keys && !filed) cache.setAll(keys, verdicts);
     return { errors, unvalidated: [...unvalidated].sort(([a], [b]) => a.localeCompare(b)).map(([kind, reason]) => ({ kind, reason })) };
 }
 
